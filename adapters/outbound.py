@@ -1,0 +1,179 @@
+"""The outbound queue: every platform call of one token goes through one of these.
+
+It paces calls with a shared rate reservation (in-process or Redis, so several
+processes share one bucket), retries what the platform marks transient with jittered
+exponential backoff, and can hand bursts of queued calls to a batch sender (VK's
+`execute`), mapping each item's result or error back to the call that made it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from adapters.errors import MessengerError, RateLimited, TransientError
+
+__all__ = ["ApiCall", "OutboundQueue", "RateLimiter", "RetryPolicy"]
+
+log = logging.getLogger(__name__)
+
+
+class RateLimiter(Protocol):
+    """Anything that can reserve a slot in a rate bucket (see `EphemeralState.reserve`)."""
+
+    async def reserve(self, bucket: str, rate: float, burst: int = 1) -> float: ...
+
+
+@dataclass(slots=True)
+class ApiCall:
+    """One platform call waiting for its turn."""
+
+    method: str
+    params: Mapping[str, Any]
+    future: asyncio.Future[Any]
+    batchable: bool = True
+    attempts: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How often and how patiently transient failures are retried."""
+
+    max_attempts: int = 6
+    base_delay: float = 0.2
+    max_delay: float = 20.0
+    rate_limited_delay: float = 1.0
+
+    def delay(self, attempt: int, error: BaseException) -> float:
+        """Full-jitter exponential backoff; a rate-limit answer waits at least a second."""
+        cap = min(self.max_delay, self.base_delay * (2 ** (attempt - 1)))
+        floor = self.rate_limited_delay if isinstance(error, RateLimited) else 0.0
+        return floor + random.uniform(0, cap)
+
+
+Sender = Callable[[ApiCall], Awaitable[Any]]
+BatchSender = Callable[[Sequence[ApiCall]], Awaitable[Sequence[Any]]]
+"""Returns one entry per call: its result, or the `MessengerError` it raised."""
+
+
+@dataclass
+class OutboundQueue:
+    """A paced, retrying queue for one token.
+
+    `bucket` names the rate bucket (one per token); `rate` is requests per second.
+    With `send_batch` and `batch_size` > 1, calls that are waiting together go out in
+    one request, which costs one slot of the bucket.
+    """
+
+    bucket: str
+    rate: float
+    send: Sender
+    limiter: RateLimiter
+    send_batch: BatchSender | None = None
+    batch_size: int = 1
+    workers: int = 4
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    _queue: asyncio.Queue[ApiCall] = field(init=False, repr=False)
+    _tasks: set[asyncio.Task[None]] = field(default_factory=set, init=False, repr=False)
+    _timers: set[asyncio.TimerHandle] = field(default_factory=set, init=False, repr=False)
+    _closed: bool = field(default=False, init=False)
+
+    def __post_init__(self) -> None:
+        self._queue = asyncio.Queue()
+        self.sent_requests = 0
+
+    @property
+    def depth(self) -> int:
+        """Calls waiting, including those waiting to be retried."""
+        return self._queue.qsize() + len(self._timers)
+
+    async def call(self, method: str, params: Mapping[str, Any], *, batchable: bool = True) -> Any:
+        """Queue a call and wait for its result; raises the mapped `MessengerError`."""
+        if self._closed:
+            raise RuntimeError("the outbound queue is closed")
+        self._ensure_workers()
+        fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._queue.put_nowait(ApiCall(method, params, fut, batchable))
+        return await fut
+
+    def _ensure_workers(self) -> None:
+        while len(self._tasks) < self.workers:
+            task = asyncio.create_task(self._work(), name=f"outbound:{self.bucket}")
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _work(self) -> None:
+        while True:
+            first = await self._queue.get()
+            batch = [first]
+            if self.send_batch is not None and first.batchable:
+                while len(batch) < self.batch_size and not self._queue.empty():
+                    nxt = self._queue.get_nowait()
+                    if nxt.batchable:
+                        batch.append(nxt)
+                    else:
+                        self._queue.put_nowait(nxt)  # goes to the back; sent on its own
+                        break
+            delay = await self.limiter.reserve(self.bucket, self.rate)
+            if delay > 0:
+                await asyncio.sleep(delay)
+            self.sent_requests += 1
+            try:
+                if len(batch) == 1:
+                    results: Sequence[Any] = [await self._one(first)]
+                else:
+                    assert self.send_batch is not None
+                    results = await self.send_batch(batch)
+            except MessengerError as exc:
+                results = [exc] * len(batch)
+            except Exception as exc:  # a bug in a sender must not kill the worker
+                log.exception("outbound sender failed for %s", first.method)
+                results = [exc] * len(batch)
+            for call, result in zip(batch, results, strict=True):
+                self._settle(call, result)
+
+    async def _one(self, call: ApiCall) -> Any:
+        try:
+            return await self.send(call)
+        except MessengerError as exc:
+            return exc
+
+    def _settle(self, call: ApiCall, result: Any) -> None:
+        if call.future.done():
+            return
+        if not isinstance(result, BaseException):
+            call.future.set_result(result)
+            return
+        call.attempts += 1
+        if isinstance(result, TransientError) and call.attempts < self.retry.max_attempts:
+            delay = self.retry.delay(call.attempts, result)
+            log.info("retrying %s in %.2fs after %r", call.method, delay, result)
+            loop = asyncio.get_running_loop()
+            handle: asyncio.TimerHandle
+
+            def requeue() -> None:
+                self._timers.discard(handle)
+                self._queue.put_nowait(call)
+
+            handle = loop.call_later(delay, requeue)
+            self._timers.add(handle)
+            return
+        call.future.set_exception(result)
+
+    async def close(self) -> None:
+        """Stop the workers; calls still waiting fail with a clear error."""
+        self._closed = True
+        for handle in self._timers:
+            handle.cancel()
+        self._timers.clear()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        while not self._queue.empty():
+            call = self._queue.get_nowait()
+            if not call.future.done():
+                call.future.set_exception(RuntimeError("the outbound queue was closed"))
