@@ -15,6 +15,7 @@ from typing import Any, Protocol, runtime_checkable
 __all__ = [
     "Button",
     "Capabilities",
+    "CursorStore",
     "Event",
     "EventKind",
     "EventSource",
@@ -177,6 +178,15 @@ class MessengerAdapter(Protocol):
     async def close(self) -> None:
         """Release connections."""
         ...
+
+
+@runtime_checkable
+class CursorStore(Protocol):
+    """Durable long-poll positions (VK `ts`, MAX `marker`), one per bot and stream."""
+
+    async def load_cursor(self, key: str) -> str | None: ...
+
+    async def save_cursor(self, key: str, value: str) -> None: ...
 
 
 BatchHandler = Callable[[Sequence[Event]], Awaitable[None]]
