@@ -1,0 +1,32 @@
+"""`etiket run`: the bot itself, on the embedded default or the configured services."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import click
+
+from bot.cli.common import config_option, settings_or_exit, setup_logging
+
+__all__ = ["run"]
+
+
+@click.command()
+@config_option
+@click.option("--platform", type=click.Choice(["vk", "max"]), default=None)
+@click.option("--api-url", default=None, help="The platform API (an emulator's URL for tests).")
+@click.option("--token", default=None, help="The bot token (better: ETIKET_VK__TOKEN).")
+def run(config_path: Path | None, platform: str | None, api_url: str | None, token: str | None) -> None:
+    """Run the bot until Ctrl-C or SIGTERM."""
+    from bot.app import run_bot
+
+    overrides: dict[str, Any] = {"platform": platform}
+    settings = settings_or_exit(config_path, **overrides)
+    section = {k: v for k, v in {"api_url": api_url, "token": token}.items() if v is not None}
+    if section:
+        overrides[settings.platform] = section
+        settings = settings_or_exit(config_path, **overrides)
+    setup_logging(settings.log_level)
+    asyncio.run(run_bot(settings))

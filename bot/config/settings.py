@@ -1,0 +1,146 @@
+"""The configuration: one TOML file plus `ETIKET_*` environment variables.
+
+Precedence, highest first: explicit values (CLI flags), the environment, the file,
+the defaults. Unknown keys are errors, so a typo never silently falls back to a
+default. Nested keys come from the environment with a double underscore:
+`ETIKET_VK__TOKEN`, `ETIKET_MAX__CA_FILE`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+__all__ = ["DEFAULT_DATABASE_URL", "MaxSettings", "Settings", "VkSettings", "WebSettings"]
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///etiket.sqlite3"
+_DB_SCHEMES = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "postgresql": "postgresql+asyncpg",
+    "postgres": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+}
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _http_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not value.startswith(("http://", "https://")) or len(value) < 10:
+        raise ValueError("expected an http:// or https:// URL")
+    return value
+
+
+class VkSettings(_Section):
+    """A VK community bot."""
+
+    token: SecretStr | None = None
+    api_url: str = "https://api.vk.ru/method/"
+    group_id: int | None = Field(default=None, gt=0)
+    wait: int = Field(default=25, ge=1, le=90)
+    rate: float = Field(default=20.0, gt=0, le=1000)
+    callback_secret: SecretStr | None = None
+    confirmation_code: str | None = None
+
+    _url = field_validator("api_url")(_http_url)
+
+
+class MaxSettings(_Section):
+    """A MAX bot."""
+
+    token: SecretStr | None = None
+    api_url: str = "https://platform-api2.max.ru"
+    ca_file: Path | None = None
+    rate: float = Field(default=30.0, gt=0, le=1000)
+    timeout: int = Field(default=30, ge=0, le=90)
+    webhook_secret: SecretStr | None = None
+
+    _url = field_validator("api_url")(_http_url)
+
+    @field_validator("ca_file")
+    @classmethod
+    def _ca_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"expected a readable CA bundle file, {value} does not exist")
+        return value
+
+
+class WebSettings(_Section):
+    """The dashboard and webhook endpoint."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+
+
+class Settings(BaseSettings):
+    """Everything `etiket` reads at start; validated before anything connects."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ETIKET_", env_nested_delimiter="__", extra="forbid", frozen=True
+    )
+    toml_path: ClassVar[Path | None] = None
+
+    platform: Literal["vk", "max"] = "vk"
+    database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str | None = None
+    language: Literal["ru", "en"] = "ru"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    auto_migrate: bool = True
+    dedup_ttl: float = Field(default=86400.0, gt=0)
+    vk: VkSettings = VkSettings()
+    max: MaxSettings = MaxSettings()
+    web: WebSettings = WebSettings()
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        scheme, sep, rest = value.partition("://")
+        if not sep or scheme not in _DB_SCHEMES or not rest:
+            raise ValueError(
+                "expected a database URL like sqlite:///etiket.sqlite3 "
+                f"or postgresql://user@host/db, got {value!r}"
+            )
+        return f"{_DB_SCHEMES[scheme]}://{rest}"
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        assert value is not None
+        if not value.startswith(("redis://", "rediss://", "unix://")) or len(value) < 10:
+            raise ValueError(f"expected a Redis URL like redis://127.0.0.1:6379/0, got {value!r}")
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if cls.toml_path is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=cls.toml_path))
+        return tuple(sources)
+
+    def secret(self, value: SecretStr | None) -> str | None:
+        return value.get_secret_value() if value is not None else None
+
+    def summary(self) -> dict[str, Any]:
+        """What was configured, with secrets masked; for `config check` and logs."""
+        return self.model_dump(mode="json", exclude={"toml_path"})
