@@ -118,23 +118,34 @@ class OutboundQueue:
                     else:
                         self._queue.put_nowait(nxt)  # goes to the back; sent on its own
                         break
-            delay = await self.limiter.reserve(self.bucket, self.rate)
-            if delay > 0:
-                await asyncio.sleep(delay)
-            self.sent_requests += 1
             try:
-                if len(batch) == 1:
-                    results: Sequence[Any] = [await self._one(first)]
-                else:
-                    assert self.send_batch is not None
-                    results = await self.send_batch(batch)
-            except MessengerError as exc:
-                results = [exc] * len(batch)
-            except Exception as exc:  # a bug in a sender must not kill the worker
-                log.exception("outbound sender failed for %s", first.method)
-                results = [exc] * len(batch)
+                results = await self._send(batch)
+            except asyncio.CancelledError:
+                for call in batch:
+                    if not call.future.done():
+                        call.future.set_exception(RuntimeError("the outbound queue was closed"))
+                raise
             for call, result in zip(batch, results, strict=True):
                 self._settle(call, result)
+
+    async def _send(self, batch: list[ApiCall]) -> Sequence[Any]:
+        delay = await self.limiter.reserve(self.bucket, self.rate)
+        if delay > 0:
+            await asyncio.sleep(delay)
+        self.sent_requests += 1
+        try:
+            if len(batch) == 1:
+                return [await self._one(batch[0])]
+            assert self.send_batch is not None
+            results = await self.send_batch(batch)
+            if len(results) != len(batch):
+                raise MessengerError(f"batch answered {len(results)} of {len(batch)} calls")
+            return results
+        except MessengerError as exc:
+            return [exc] * len(batch)
+        except Exception as exc:  # a bug in a sender must not kill the worker
+            log.exception("outbound sender failed for %s", batch[0].method)
+            return [exc] * len(batch)
 
     async def _one(self, call: ApiCall) -> Any:
         try:

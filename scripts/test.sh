@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs etiket and its test tools into .venv, then runs every check CI runs:
+# ruff (lint and format), mypy (strict) and the whole pytest suite against real
+# PostgreSQL and Redis as well as SQLite and in-memory state.
+# Extra arguments go to pytest, e.g. ./scripts/test.sh -k dispatcher
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+
+bash scripts/services.sh
+
+echo "== ruff"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+echo "== mypy"
+.venv/bin/mypy
+echo "== pytest"
+.venv/bin/pytest "$@"
