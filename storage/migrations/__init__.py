@@ -1,0 +1,1 @@
+"""Alembic migrations; run them through `storage.migrate`, not an ini file."""

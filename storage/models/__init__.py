@@ -1,0 +1,42 @@
+"""SQLAlchemy models: everything etiket must not lose.
+
+Import from here; `Base.metadata` holds every table, which is what the Alembic
+migrations are checked against.
+"""
+
+from storage.models.announcements import DELIVERY_STATUSES, Announcement, Delivery
+from storage.models.audit import ACTOR_KINDS, AuditRecord, CaseCounter
+from storage.models.base import Base, UTCDateTime, utcnow
+from storage.models.consent import WINDOW_STATUSES, Apology, ConsentWindow, Objection
+from storage.models.cursor import EventCursor
+from storage.models.membership import Membership
+from storage.models.people import FamilyLink, Person
+from storage.models.sanctions import BLOCK_MODES, Block, Strike
+from storage.models.school import Chat, ChatCurator, ChatTag, School
+
+__all__ = [
+    "ACTOR_KINDS",
+    "BLOCK_MODES",
+    "DELIVERY_STATUSES",
+    "WINDOW_STATUSES",
+    "Announcement",
+    "Apology",
+    "AuditRecord",
+    "Base",
+    "Block",
+    "CaseCounter",
+    "Chat",
+    "ChatCurator",
+    "ChatTag",
+    "ConsentWindow",
+    "Delivery",
+    "EventCursor",
+    "FamilyLink",
+    "Membership",
+    "Objection",
+    "Person",
+    "School",
+    "Strike",
+    "UTCDateTime",
+    "utcnow",
+]

@@ -1,0 +1,68 @@
+"""Scheduled announcements and their per-chat deliveries.
+
+A delivery row is written before the message is sent and is unique per
+(announcement, run time, chat), so a fan-out interrupted by a restart resumes with the
+chats still pending and never posts twice.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    true,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models.base import Base, BigId, utcnow
+
+__all__ = ["DELIVERY_STATUSES", "Announcement", "Delivery"]
+
+DELIVERY_STATUSES = ("pending", "sent", "failed")
+
+
+class Announcement(Base):
+    """A text posted to the chats carrying `target_tags`, once or on a cron schedule."""
+
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int | None] = mapped_column(
+        ForeignKey("schools.id", ondelete="SET NULL"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200), default="")
+    text: Mapped[str] = mapped_column(Text)
+    target_tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    run_at: Mapped[datetime | None]
+    cron: Mapped[str | None] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    created_by: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Delivery(Base):
+    """One announcement run in one chat."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("announcement_id", "run_at", "chat_id"),
+        CheckConstraint(f"status IN {DELIVERY_STATUSES!r}", name="status"),
+        Index("ix_deliveries_status_run_at", "status", "run_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    announcement_id: Mapped[int] = mapped_column(ForeignKey("announcements.id", ondelete="CASCADE"))
+    chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"))
+    run_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    platform_message_id: Mapped[str | None] = mapped_column(String(64))
+    error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None]
