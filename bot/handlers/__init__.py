@@ -1,0 +1,15 @@
+"""etiket's own handlers, grouped in routers; `build_router` assembles them."""
+
+from __future__ import annotations
+
+from bot.handlers import basic
+from bot.router import Router
+
+__all__ = ["build_router"]
+
+
+def build_router() -> Router:
+    """A fresh router tree with every etiket handler (routers are included only once)."""
+    root = Router(name="etiket")
+    root.include_router(basic.build())
+    return root

@@ -1,0 +1,92 @@
+"""The etiket application: settings in, a running bot out.
+
+Builds storage, ephemeral state, the platform (through `adapters.registry`, so no
+messenger module is imported here), the dispatcher with etiket's routers, and the
+runner. `build_app` is separate from `run_bot` so tests can drive the same wiring.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from adapters.base import MessengerAdapter
+from adapters.registry import build_platform
+from bot.config import Settings
+from bot.dispatcher import Dispatcher
+from bot.handlers import build_router
+from bot.i18n import Texts
+from bot.intake import Intake
+from bot.middlewares import EventContextMiddleware
+from bot.runner import Runner
+from storage import Database
+from storage.migrate import upgrade
+from storage.repos import DatabaseCursors
+from storage.state import EphemeralState, make_state
+
+__all__ = ["App", "build_app", "run_bot"]
+
+log = logging.getLogger("etiket.app")
+
+
+@dataclass
+class App:
+    """Everything a running bot holds; closed in reverse order of creation."""
+
+    settings: Settings
+    db: Database
+    state: EphemeralState
+    adapter: MessengerAdapter
+    dispatcher: Dispatcher
+    intake: Intake
+    runner: Runner
+
+    async def close(self) -> None:
+        await self.adapter.close()
+        await self.state.close()
+        await self.db.close()
+
+
+async def build_app(settings: Settings) -> App:
+    """Connect storage and the platform and assemble the dispatcher; nothing runs yet."""
+    if settings.auto_migrate:
+        await upgrade(settings.database_url)
+    db = Database(settings.database_url)
+    state = make_state(settings.redis_url)
+    section = settings.vk if settings.platform == "vk" else settings.max
+    token = settings.secret(section.token)
+    if not token:
+        await state.close()
+        await db.close()
+        raise ValueError(
+            f"no {settings.platform} token: set ETIKET_{settings.platform.upper()}__TOKEN, "
+            f"[{settings.platform}] token in the configuration, or --token"
+        )
+    options = section.model_dump(exclude={"token", "api_url", "rate"})
+    platform = build_platform(
+        settings.platform,
+        token=token,
+        api_url=section.api_url,
+        rate=section.rate,
+        limiter=state,
+        cursors=DatabaseCursors(db),
+        options=options,
+    )
+    texts = Texts(settings.language)
+    dp = Dispatcher(
+        adapter=platform.adapter, db=db, state=state, texts=texts, settings=settings
+    )
+    dp.outer_middleware(EventContextMiddleware())
+    dp.include_router(build_router())
+    intake = Intake(dp, state, dedup_ttl=settings.dedup_ttl)
+    runner = Runner(intake, [platform.source])
+    app = App(settings, db, state, platform.adapter, dp, intake, runner)
+    runner.on_shutdown.append(app.close)
+    return app
+
+
+async def run_bot(settings: Settings) -> None:
+    """Run until a signal; the CLI's `etiket run`."""
+    app = await build_app(settings)
+    log.info("starting on %s with %s", settings.platform, settings.database_url.split("://")[0])
+    await app.runner.run()
