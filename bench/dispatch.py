@@ -25,12 +25,12 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workload import COMMANDS, encoded_corpus  # noqa: E402
+from workload import COMMANDS, encoded_corpus
 
-from adapters.base import Event  # noqa: E402
-from adapters.vk_messenger import parse_update  # noqa: E402
-from bot.dispatcher import Dispatcher  # noqa: E402
-from bot.filters import Command  # noqa: E402
+from adapters.base import Event
+from adapters.vk_messenger import parse_update
+from bot.dispatcher import Dispatcher
+from bot.filters import Command
 
 CHUNK = 1000
 

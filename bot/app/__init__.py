@@ -73,9 +73,7 @@ async def build_app(settings: Settings) -> App:
         options=options,
     )
     texts = Texts(settings.language)
-    dp = Dispatcher(
-        adapter=platform.adapter, db=db, state=state, texts=texts, settings=settings
-    )
+    dp = Dispatcher(adapter=platform.adapter, db=db, state=state, texts=texts, settings=settings)
     dp.outer_middleware(EventContextMiddleware())
     dp.include_router(build_router())
     intake = Intake(dp, state, dedup_ttl=settings.dedup_ttl)

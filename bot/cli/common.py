@@ -11,7 +11,7 @@ import click
 from bot.config import ConfigError, Settings, load_settings
 from bot.middlewares import EventContextFilter
 
-__all__ = ["config_option", "fail", "setup_logging", "settings_or_exit"]
+__all__ = ["config_option", "fail", "settings_or_exit", "setup_logging"]
 
 config_option = click.option(
     "--config",

@@ -18,7 +18,9 @@ __all__ = ["run"]
 @click.option("--platform", type=click.Choice(["vk", "max"]), default=None)
 @click.option("--api-url", default=None, help="The platform API (an emulator's URL for tests).")
 @click.option("--token", default=None, help="The bot token (better: ETIKET_VK__TOKEN).")
-def run(config_path: Path | None, platform: str | None, api_url: str | None, token: str | None) -> None:
+def run(
+    config_path: Path | None, platform: str | None, api_url: str | None, token: str | None
+) -> None:
     """Run the bot until Ctrl-C or SIGTERM."""
     from bot.app import run_bot
 

@@ -24,7 +24,11 @@ def _describe(err: dict[str, Any]) -> str:
         return f"unknown key '{key}'"
     message = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
     given = err.get("input")
-    if kind != "missing" and isinstance(given, str | int | float | bool) and repr(given) not in message:
+    if (
+        kind != "missing"
+        and isinstance(given, str | int | float | bool)
+        and repr(given) not in message
+    ):
         return f"key '{key}': {message} (got {given!r})"
     return f"key '{key}': {message}"
 

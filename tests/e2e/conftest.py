@@ -48,7 +48,9 @@ class EmulatorServer:
 
         async def polling() -> bool:
             calls = await self.control.calls()
-            return any("getLongPollServer" in c["method"] or "updates" in c["method"] for c in calls)
+            return any(
+                "getLongPollServer" in c["method"] or "updates" in c["method"] for c in calls
+            )
 
         await eventually(polling, timeout=20)
 

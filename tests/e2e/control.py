@@ -33,7 +33,11 @@ class Emulator:
         return str((await self._req("POST", "/users", {"name": name}))["user_id"])
 
     async def chat(
-        self, title: str, members: list[str], admins: list[str] = (), bot_is_admin: bool = True  # type: ignore[assignment]
+        self,
+        title: str,
+        members: list[str],
+        admins: list[str] = (),
+        bot_is_admin: bool = True,  # type: ignore[assignment]
     ) -> str:
         body = {
             "title": title,
@@ -58,7 +62,12 @@ class Emulator:
     async def press(
         self, user_id: str, chat_id: str, message_id: str, payload: dict[str, Any]
     ) -> Any:
-        body = {"user_id": user_id, "chat_id": chat_id, "message_id": message_id, "payload": payload}
+        body = {
+            "user_id": user_id,
+            "chat_id": chat_id,
+            "message_id": message_id,
+            "payload": payload,
+        }
         return await self._req("POST", "/press", body)
 
     async def write_bot(self, user_id: str, text: str) -> Any:

@@ -13,13 +13,12 @@ from typing import Any
 
 import pytest
 
+from adapters import emulator
 from adapters.base import Button, Event, EventKind, Keyboard
 from adapters.errors import FloodControl
 from adapters.vk_messenger import VkAdapter, VkLongPoll
 
 from .conftest import FAST_RETRY, MemoryCursors
-
-emulator = pytest.importorskip("adapters.emulator")
 
 TOKEN = "emulated-token"
 
