@@ -10,6 +10,7 @@ from storage.models.base import Base, UTCDateTime, utcnow
 from storage.models.consent import WINDOW_STATUSES, Apology, ConsentWindow, Objection
 from storage.models.cursor import EventCursor
 from storage.models.membership import Membership
+from storage.models.outbox import OUTBOX_STATUSES, PlatformAction
 from storage.models.people import FamilyLink, Person
 from storage.models.sanctions import BLOCK_MODES, Block, Strike
 from storage.models.school import Chat, ChatCurator, ChatTag, School
@@ -18,6 +19,7 @@ __all__ = [
     "ACTOR_KINDS",
     "BLOCK_MODES",
     "DELIVERY_STATUSES",
+    "OUTBOX_STATUSES",
     "WINDOW_STATUSES",
     "Announcement",
     "Apology",
@@ -35,6 +37,7 @@ __all__ = [
     "Membership",
     "Objection",
     "Person",
+    "PlatformAction",
     "School",
     "Strike",
     "UTCDateTime",

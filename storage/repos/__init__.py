@@ -11,6 +11,7 @@ from storage.repos.consent import ConsentWindows
 from storage.repos.cursors import Cursors, DatabaseCursors
 from storage.repos.deliveries import Deliveries
 from storage.repos.memberships import Memberships
+from storage.repos.outbox import Outbox
 from storage.repos.people import People
 from storage.repos.strikes import Strikes
 
@@ -23,6 +24,7 @@ __all__ = [
     "DatabaseCursors",
     "Deliveries",
     "Memberships",
+    "Outbox",
     "People",
     "Strikes",
 ]

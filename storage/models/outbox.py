@@ -1,0 +1,49 @@
+"""The outbox: platform calls decided in a transaction, carried out after it commits.
+
+The audit log is append-only, yet each record must show what the platform answered.
+So the call itself is a row here, written in the same transaction as the audit
+record, and its outcome is recorded on this row, not on the audit record. A crash
+between commit and call leaves the row pending, and it is carried out at the next
+start; its `key` (derived from the event or job that caused it) makes a second
+attempt of the same action recognisable.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models.base import Base, BigId, utcnow
+
+__all__ = ["OUTBOX_STATUSES", "PlatformAction"]
+
+OUTBOX_STATUSES = ("pending", "done", "failed")
+
+
+class PlatformAction(Base):
+    """One call to a messenger: what, where, why (the audit record), and how it went."""
+
+    __tablename__ = "platform_actions"
+    __table_args__ = (
+        CheckConstraint(f"status IN {OUTBOX_STATUSES!r}", name="status"),
+        Index("ix_platform_actions_pending", "status", "not_before", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    key: Mapped[str] = mapped_column(String(160), unique=True)
+    audit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("audit_log.id", ondelete="RESTRICT"), index=True
+    )
+    platform: Mapped[str] = mapped_column(String(8))
+    kind: Mapped[str] = mapped_column(String(32))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    not_before: Mapped[datetime] = mapped_column(default=utcnow)
+    done_at: Mapped[datetime | None]

@@ -1,0 +1,110 @@
+"""Platform actions: add in the deciding transaction, then claim, complete or fail.
+
+Status changes are conditional updates, so two workers never both carry out one
+action: only the one whose update matched a pending row goes ahead.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import PlatformAction, utcnow
+from storage.repos._upsert import insert_for
+
+__all__ = ["Outbox"]
+
+
+class Outbox:
+    """The `platform_actions` table in the caller's transaction."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(
+        self,
+        key: str,
+        *,
+        platform: str,
+        kind: str,
+        params: dict[str, Any],
+        audit_id: int | None = None,
+        not_before: datetime | None = None,
+    ) -> PlatformAction:
+        """Queue a call; the same key again returns the first one (a replayed event)."""
+        now = utcnow()
+        stmt = (
+            insert_for(self.session, PlatformAction)
+            .values(
+                key=key,
+                audit_id=audit_id,
+                platform=platform,
+                kind=kind,
+                params=params,
+                status="pending",
+                attempts=0,
+                created_at=now,
+                not_before=not_before or now,
+            )
+            .on_conflict_do_nothing(index_elements=[PlatformAction.key])
+        )
+        await self.session.execute(stmt)
+        found = await self.by_key(key)
+        assert found is not None
+        return found
+
+    async def by_key(self, key: str) -> PlatformAction | None:
+        stmt = select(PlatformAction).where(PlatformAction.key == key)
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def for_audit(self, audit_id: int) -> list[PlatformAction]:
+        stmt = select(PlatformAction).where(PlatformAction.audit_id == audit_id)
+        return list((await self.session.execute(stmt.order_by(PlatformAction.id))).scalars())
+
+    async def due(self, now: datetime, *, limit: int = 100) -> list[PlatformAction]:
+        """Pending actions whose time has come, oldest first (keeps per-chat order)."""
+        stmt = (
+            select(PlatformAction)
+            .where(PlatformAction.status == "pending", PlatformAction.not_before <= now)
+            .order_by(PlatformAction.id)
+            .limit(limit)
+        )
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def next_due_at(self) -> datetime | None:
+        stmt = select(PlatformAction.not_before).where(PlatformAction.status == "pending")
+        stmt = stmt.order_by(PlatformAction.not_before).limit(1)
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def complete(self, action_id: int, result: dict[str, Any] | None = None) -> bool:
+        return await self._finish(action_id, "done", result=result, error=None)
+
+    async def fail(self, action_id: int, error: str) -> bool:
+        return await self._finish(action_id, "failed", result=None, error=error)
+
+    async def retry_later(self, action_id: int, error: str, at: datetime) -> bool:
+        stmt = (
+            update(PlatformAction)
+            .where(PlatformAction.id == action_id, PlatformAction.status == "pending")
+            .values(attempts=PlatformAction.attempts + 1, error=error, not_before=at)
+        )
+        return bool((await self.session.execute(stmt)).rowcount)  # type: ignore[attr-defined]
+
+    async def _finish(
+        self, action_id: int, status: str, *, result: dict[str, Any] | None, error: str | None
+    ) -> bool:
+        stmt = (
+            update(PlatformAction)
+            .where(PlatformAction.id == action_id, PlatformAction.status == "pending")
+            .values(
+                status=status,
+                result=result,
+                error=error,
+                attempts=PlatformAction.attempts + 1,
+                done_at=utcnow(),
+            )
+        )
+        return bool((await self.session.execute(stmt)).rowcount)  # type: ignore[attr-defined]
