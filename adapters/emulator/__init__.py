@@ -1,8 +1,9 @@
-"""The local messenger emulator: VK's wire protocol for the bot, a control API for people.
+"""The local messenger emulator: VK's or MAX's wire protocol for the bot, a control API for people.
 
 It backs `etiket emulator` and `etiket demo` and is what the tests drive. The core
 (`model`, `world`, `events`, `calls`, `faults`, `control`) is platform-neutral;
-`vk/` is the VK front (ids, methods, Bots Long Poll, Callback API).
+`vk/` is the VK front (ids, methods, Bots Long Poll, Callback API), `max/` the MAX
+front (ids, Bot API endpoints, `/updates`, webhooks).
 
     app = create_emulator_app("vk", token="secret")   # an aiohttp Application
     await run_emulator("vk", "127.0.0.1", 8081)       # serve and print the token

@@ -6,6 +6,7 @@ import asyncio
 import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Literal
 
 from aiohttp import web
 
@@ -13,7 +14,10 @@ from adapters.emulator.control import install_control
 from adapters.emulator.hub import HUB, Emulator
 from adapters.emulator.snapshot import load_snapshot, save_snapshot
 
-__all__ = ["create_emulator_app", "run_emulator"]
+__all__ = ["PLATFORMS", "create_emulator_app", "run_emulator"]
+
+PLATFORMS = ("vk", "max")
+LIVE_RPS = {"vk": 20, "max": 30}  # per token: VK NOTES §7, MAX NOTES §6
 
 
 def create_emulator_app(
@@ -25,7 +29,7 @@ def create_emulator_app(
     confirmation_code: str | None = None,
     group_id: int = 1,
     group_name: str = "Школа",
-    rps_limit: int | None = 20,
+    rps_limit: int | Literal["live"] | None = "live",
     snapshot_path: str | Path | None = None,
 ) -> web.Application:
     """An app serving the platform's bot API and `/emulator/*`; `app[HUB]` is its state.
@@ -33,23 +37,31 @@ def create_emulator_app(
     `token` defaults to a fresh random one (read it from `GET /emulator/token`).
     With `callback_url`, updates are POSTed there (after the confirmation handshake
     if `confirmation_code` is set) in addition to being served by long poll.
-    `rps_limit=None` turns the per-token limit off (e.g. for load tests).
+    `rps_limit` defaults to the platform's live per-token limit; None turns it off
+    (e.g. for load tests). The callback options and the group are VK's; a MAX bot
+    subscribes to webhooks itself through `POST /subscriptions`.
     """
-    if platform != "vk":
-        raise ValueError(f"no {platform!r} front yet; only 'vk' is emulated")
-    from adapters.emulator.vk.front import VkFront
-
+    if platform not in PLATFORMS:
+        raise ValueError(f"no {platform!r} front; expected one of {', '.join(PLATFORMS)}")
     path = Path(snapshot_path) if snapshot_path is not None else None
     hub = Emulator(platform, token or secrets.token_hex(32), snapshot_path=path)
-    hub.front = VkFront(
-        hub,
-        group_id=group_id,
-        group_name=group_name,
-        rps_limit=rps_limit,
-        callback_url=callback_url,
-        secret=secret,
-        confirmation_code=confirmation_code,
-    )
+    rps = LIVE_RPS[platform] if rps_limit == "live" else rps_limit
+    if platform == "max":
+        from adapters.emulator.max.front import MaxFront
+
+        hub.front = MaxFront(hub, rps_limit=rps)
+    else:
+        from adapters.emulator.vk.front import VkFront
+
+        hub.front = VkFront(
+            hub,
+            group_id=group_id,
+            group_name=group_name,
+            rps_limit=rps,
+            callback_url=callback_url,
+            secret=secret,
+            confirmation_code=confirmation_code,
+        )
     if path is not None and path.exists():
         load_snapshot(hub.world, path)
     app = web.Application(client_max_size=8 * 1024 * 1024)
@@ -89,7 +101,8 @@ async def run_emulator(
     await site.start()
     hub = app[HUB]
     print(f"etiket {platform} emulator on http://{host}:{port}", flush=True)
-    print(f"  API base:    http://{host}:{port}/method/", flush=True)
+    base = f"http://{host}:{port}" + ("/method/" if platform == "vk" else "")
+    print(f"  API base:    {base}", flush=True)
     print(f"  control API: http://{host}:{port}/emulator/", flush=True)
     print(f"  token:       {hub.token}", flush=True)
     try:

@@ -94,7 +94,8 @@ class BotSide:
             message.deleted = True
         return message
 
-    def kick(self, chat: Chat, member_id: int) -> Message:
+    def kick(self, chat: Chat, member_id: int, block: bool = False) -> Message:
+        """Remove; MAX's `block` bars a rejoin by link, and only where a link exists (NOTES §5)."""
         if member_id == BOT:
             self.require(chat)
             return self.world.leave(chat, BOT)
@@ -104,7 +105,19 @@ class BotSide:
             raise WorldError(Refusal.NOT_MEMBER, f"{member_id} is not in the chat")
         if member.is_owner or member.is_admin:
             raise WorldError(Refusal.ACCESS_DENIED, "admins and the owner cannot be removed")
+        if block and chat.invite_link:
+            chat.blocked.add(member_id)
         return self.world.leave(chat, member_id, by=BOT)
+
+    def add_member(self, chat: Chat, user_id: int) -> Message:
+        """Add a person (MAX can, VK cannot); their privacy may refuse it (NOTES §5)."""
+        self.require(chat, admin=True)
+        user = self.world.user(user_id)
+        if user_id in chat.members:
+            raise WorldError(Refusal.ALREADY_MEMBER, f"{user_id} is already in the chat")
+        if not user.allows_invites:
+            raise WorldError(Refusal.PRIVACY, f"{user_id} does not allow being added to chats")
+        return self.world.join(chat, user_id, by=BOT)
 
     def invite_link(self, chat: Chat, reset: bool) -> str:
         self.require(chat, admin=True)

@@ -78,7 +78,11 @@ async def reset(request: web.Request) -> web.Response:
 @routes.post("/emulator/users")
 async def add_user(request: web.Request) -> web.Response:
     body, hub = await _body(request), _hub(request)
-    user = hub.world.add_user(str(body["name"]), bool(body.get("allows_messages", True)))
+    user = hub.world.add_user(
+        str(body["name"]),
+        bool(body.get("allows_messages", True)),
+        bool(body.get("allows_invites", True)),
+    )
     return web.json_response({"user_id": hub.bot_front.user_ref(user.id)}, status=201)
 
 
@@ -133,11 +137,13 @@ async def get_chat(request: web.Request) -> web.Response:
 
 @routes.patch("/emulator/chats/{chat_id}")
 async def patch_chat(request: web.Request) -> web.Response:
-    """Change the bot's admin flag or the title (what a chat owner would do)."""
+    """Change the bot's admin flag, the title or whether a join link exists (an owner's acts)."""
     body, hub = await _body(request), _hub(request)
     chat = _chat(hub, request.match_info["chat_id"])
     if "bot_is_admin" in body:
         hub.world.set_admin(chat, BOT, bool(body["bot_is_admin"]))
+    if "has_link" in body:
+        chat.invite_link = (chat.invite_link or hub.world.new_link()) if body["has_link"] else ""
     if "title" in body:
         chat.title = str(body["title"])
     return web.json_response(chat_view(hub.bot_front, chat))

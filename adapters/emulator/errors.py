@@ -19,6 +19,7 @@ class Refusal(StrEnum):
     BOT_NOT_ADMIN = "bot_not_admin"
     ACCESS_DENIED = "access_denied"
     PRIVACY = "privacy"
+    BLOCKED = "blocked"
     NO_PRESS = "no_press"
     INVALID = "invalid"
 

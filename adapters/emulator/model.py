@@ -41,12 +41,14 @@ class ActionKind(StrEnum):
 
 @dataclass(slots=True)
 class User:
-    """A person; `allows_messages` is whether the bot may write to them first."""
+    """A person; `allows_messages` is whether the bot may write to them first,
+    `allows_invites` whether others may add them to a chat (MAX privacy, NOTES §5)."""
 
     id: int
     first_name: str
     last_name: str = ""
     allows_messages: bool = True
+    allows_invites: bool = True
 
     @property
     def name(self) -> str:
@@ -150,11 +152,16 @@ class Conversation:
 
 @dataclass(slots=True)
 class Chat(Conversation):
-    """A group chat; `id` is its small local number (VK: peer_id - 2000000000)."""
+    """A group chat; `id` is its small local number (VK: peer_id - 2000000000).
+
+    `invite_link` is empty for a chat without a join link; `blocked` are people
+    removed with MAX's `block=true`, who may not come back through the link.
+    """
 
     title: str = ""
     members: dict[int, Member] = field(default_factory=dict)
     invite_link: str = ""
+    blocked: set[int] = field(default_factory=set)
 
     is_chat = True
 

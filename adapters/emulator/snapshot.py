@@ -44,6 +44,7 @@ def save_snapshot(world: World, path: Path) -> None:
                 "id": c.id,
                 "title": c.title,
                 "invite_link": c.invite_link,
+                "blocked": sorted(c.blocked),
                 "members": [asdict(m) for m in c.members.values()],
                 "messages": [_message(m) for m in c.messages],
             }
@@ -66,6 +67,7 @@ def load_snapshot(world: World, path: Path) -> None:
     world.users = {u["id"]: User(**u) for u in data["users"]}
     for raw in data["chats"]:
         chat = Chat(raw["id"], title=raw["title"], invite_link=raw["invite_link"])
+        chat.blocked = set(raw.get("blocked", ()))
         chat.members = {m["user_id"]: Member(**m) for m in raw["members"]}
         _restore(chat, raw["messages"])
         world.chats[chat.id] = chat

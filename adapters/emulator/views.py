@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.emulator.front import Front
-from adapters.emulator.model import Button, Chat, Conversation, Keyboard, Message, Notification
+from adapters.emulator.model import (
+    BOT,
+    Button,
+    Chat,
+    Conversation,
+    Keyboard,
+    Message,
+    Notification,
+)
 
 __all__ = ["chat_view", "keyboard_view", "message_view", "notification_view"]
 
@@ -33,6 +41,7 @@ def message_view(front: Front, conversation: Conversation, message: Message) -> 
     view: dict[str, Any] = {
         "message_id": front.message_ref(conversation, message.id),
         "from_id": front.user_ref(message.from_id),
+        "from_bot": message.from_id == BOT,
         "text": message.text,
         "date": message.date,
         "deleted": message.deleted,
@@ -60,6 +69,8 @@ def chat_view(front: Front, chat: Chat) -> dict[str, Any]:
         "title": chat.title,
         "bot_is_member": chat.bot_is_member,
         "bot_is_admin": chat.bot_is_admin,
+        "invite_link": chat.invite_link,
+        "blocked": [front.user_ref(u) for u in sorted(chat.blocked)],
         "members": [
             {
                 "user_id": front.user_ref(m.user_id),

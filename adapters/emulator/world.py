@@ -82,11 +82,13 @@ class World:
 
     # -- people --------------------------------------------------------------
 
-    def add_user(self, name: str, allows_messages: bool = True) -> User:
+    def add_user(
+        self, name: str, allows_messages: bool = True, allows_invites: bool = True
+    ) -> User:
         first, _, last = name.strip().partition(" ")
         user_id = max(self.users, default=FIRST_USER_ID - 1) + 1
         user = self.users[user_id] = User(user_id, first or f"User{user_id}", last.strip())
-        user.allows_messages = allows_messages
+        user.allows_messages, user.allows_invites = allows_messages, allows_invites
         return user
 
     def add_chat(
@@ -147,6 +149,14 @@ class World:
             raise WorldError(Refusal.ALREADY_MEMBER, f"{user_id} is already in the chat")
         if by is not None and by not in chat.members:
             raise WorldError(Refusal.NOT_MEMBER, f"inviter {by} is not in the chat")
+        if by is None and user_id != BOT:
+            if user_id in chat.blocked:
+                raise WorldError(
+                    Refusal.BLOCKED, f"{user_id} was removed with a block and cannot rejoin by link"
+                )
+            if not chat.invite_link:
+                raise WorldError(Refusal.ACCESS_DENIED, "the chat has no invite link to join by")
+        chat.blocked.discard(user_id)  # an explicit invitation lifts a block
         chat.members[user_id] = Member(user_id, self.now(), by)
         kind = ActionKind.INVITE if by is not None else ActionKind.INVITE_BY_LINK
         author = by if by is not None else user_id

@@ -214,7 +214,9 @@ class MaxAdapter:
         marker: int | None = None
         seen: set[int] = set()
         while True:
-            query: Query = {"count": PAGE, "marker": marker}
+            # The admins list takes no paging parameters (schema 0.0.30).
+            paged = not path.endswith("/admins")
+            query: Query = {"count": PAGE, "marker": marker} if paged else {}
             page = await self.call("GET", path, query=query)
             members.extend(member_from(m) for m in page.get("members") or ())
             marker = page.get("marker")

@@ -55,7 +55,7 @@ class EmulatorServer:
         await eventually(polling, timeout=20)
 
 
-@pytest.fixture(params=["vk"])
+@pytest.fixture(params=["vk", "max"])
 def platform(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 

@@ -89,15 +89,10 @@ class Emulator:
     async def clear_faults(self) -> Any:
         return await self._req("DELETE", "/faults")
 
-    async def bot_messages(self, chat_id: str, bot_id: str | None = None) -> list[dict[str, Any]]:
-        """Messages in a chat that the bot wrote (from_id is the community: negative on VK)."""
+    async def bot_messages(self, chat_id: str) -> list[dict[str, Any]]:
+        """Messages in a chat that the bot wrote; the emulator marks them on every platform."""
         chat = await self.get_chat(chat_id)
-        return [m for m in chat["messages"] if _is_bot(m, bot_id)]
-
-
-def _is_bot(message: dict[str, Any], bot_id: str | None) -> bool:
-    sender = str(message.get("from_id", ""))
-    return sender == bot_id if bot_id is not None else sender.startswith("-")
+        return [m for m in chat["messages"] if m["from_bot"]]
 
 
 async def eventually(

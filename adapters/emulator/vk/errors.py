@@ -75,6 +75,7 @@ DEFAULT_CODES = {
     Refusal.BOT_NOT_ADMIN: 925,
     Refusal.ACCESS_DENIED: 15,
     Refusal.PRIVACY: 901,
+    Refusal.BLOCKED: 15,
     Refusal.NO_PRESS: 100,
     Refusal.INVALID: 100,
 }

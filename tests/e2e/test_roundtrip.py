@@ -1,4 +1,7 @@
-"""A person writes in a chat; the bot answers; a button press is answered (issue 2/11)."""
+"""A person writes in a chat; the bot answers; a button press is answered (issues 2/11, 3/11).
+
+Parametrized over VK and MAX by the `platform` fixture: the same script, the same bot.
+"""
 
 from __future__ import annotations
 
@@ -49,9 +52,11 @@ async def test_roundtrip_in_process(emulator: EmulatorServer, bot: App) -> None:
     await _roundtrip(emulator)
 
 
-async def test_roundtrip_with_etiket_run(emulator: EmulatorServer, etiket_run: Any) -> None:
+async def test_roundtrip_with_etiket_run(
+    emulator: EmulatorServer, etiket_run: Any, platform: str
+) -> None:
     proc = etiket_run(
-        "--platform", "vk", "--api-url", emulator.api_url("vk"), "--token", emulator.token
+        "--platform", platform, "--api-url", emulator.api_url(platform), "--token", emulator.token
     )
     try:
         await emulator.bot_is_listening()
