@@ -18,7 +18,7 @@ from adapters.base import BatchHandler, CursorStore, Event
 from adapters.errors import TransientError
 from adapters.max_messenger.api import MaxApi, Query
 from adapters.max_messenger.parse import parse_update
-from adapters.outbound import RateLimiter
+from adapters.outbound import HEADROOM, RateLimiter
 
 __all__ = ["DEFAULT_TYPES", "MaxPolling"]
 
@@ -112,7 +112,7 @@ class MaxPolling:
 
     async def _poll(self) -> dict[str, Any]:
         if self.limiter is not None:  # polls count toward the token's budget (NOTES §8.3)
-            delay = await self.limiter.reserve(self.bucket, self.rate)
+            delay = await self.limiter.reserve(self.bucket, self.rate * (1 - HEADROOM))
             if delay > 0:
                 await asyncio.sleep(delay)
         query: Query = {
