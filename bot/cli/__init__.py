@@ -15,6 +15,7 @@ import click
 from bot.cli.common import fail
 from bot.cli.config_cmd import config
 from bot.cli.db import db
+from bot.cli.detect import detect
 from bot.cli.emulator import emulator
 from bot.cli.run import run
 
@@ -38,6 +39,7 @@ cli.add_command(run)
 cli.add_command(db)
 cli.add_command(config)
 cli.add_command(emulator)
+cli.add_command(detect)
 
 
 def main(argv: list[str] | None = None) -> None:

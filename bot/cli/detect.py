@@ -42,15 +42,8 @@ def detect_line(line: str, jsonl: bool) -> dict[str, Any]:
 @click.option("--jsonl", is_flag=True, help='Read JSON lines {"text": ...} instead of plain lines.')
 def detect(jsonl: bool) -> None:
     """Run the violation detectors on each line of standard input."""
-    stdin = click.get_text_stream("stdin", errors="surrogateescape")
-    for line in stdin:
+    for raw in sys.stdin.buffer:  # bytes: an undecodable line must not stop the stream
+        line = raw.decode("utf-8", errors="replace")
         if jsonl and not line.strip():
             continue
-        result = detect_line(line, jsonl)
-        out = json.dumps(result, ensure_ascii=False)
-        try:
-            out.encode("utf-8")
-        except UnicodeEncodeError:  # undecodable input bytes: escape rather than crash
-            out = json.dumps(result)
-        sys.stdout.write(out + "\n")
-        sys.stdout.flush()
+        click.echo(json.dumps(detect_line(line, jsonl), ensure_ascii=False))
