@@ -70,8 +70,17 @@ async def emulator(platform: str) -> AsyncIterator[EmulatorServer]:
     await site.start()
     url = f"http://127.0.0.1:{port}"
     async with aiohttp.ClientSession() as session:
-        yield EmulatorServer(url, "e2e-token", app, Emulator(url, session))
+        server = EmulatorServer(url, "e2e-token", app, Emulator(url, session))
+        yield server
+        # The contract check of every scenario: the emulator accepts parameters the
+        # official schema does not define (as the platforms do) but logs them, and the
+        # adapter must never send one.
+        unknown = [
+            (c["method"], c["unknown_params"]) for c in await server.control.calls()
+            if c.get("unknown_params")
+        ]  # fmt: skip
     await runner.cleanup()
+    assert not unknown, f"the adapter sent parameters the schema does not define: {unknown[:5]}"
 
 
 def bot_settings(server: EmulatorServer, platform: str, tmp_path: Path, **extra: Any) -> Any:
