@@ -95,7 +95,8 @@ async def run_emulator(
 ) -> None:
     """Serve until cancelled; prints where the bot should point and the token it needs."""
     app = create_emulator_app(platform, token)
-    runner = web.AppRunner(app)
+    # No access log: every long poll and API call would be a line; `/emulator/calls` has them.
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
