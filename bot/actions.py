@@ -62,6 +62,7 @@ class ActionRunner:
         clock: Callable[[], datetime] = utcnow,
         retry_delays: Sequence[float] = RETRY_DELAYS,
         idle_check: float = 5.0,
+        lease: float = 300.0,
     ) -> None:
         self.db = db
         self.adapter = adapter
@@ -69,6 +70,7 @@ class ActionRunner:
         self.clock = clock
         self.retry_delays = tuple(retry_delays)
         self.idle_check = idle_check
+        self.lease = timedelta(seconds=lease)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.done = 0
@@ -91,6 +93,9 @@ class ActionRunner:
 
     async def _loop(self) -> None:
         while True:
+            # Clear before looking: a kick that comes while a batch is carried out must
+            # wake the next round, not be lost until the idle check.
+            self._wake.clear()
             try:
                 while await self.process_due():
                     pass
@@ -98,22 +103,24 @@ class ActionRunner:
                 raise
             except Exception:
                 log.exception("carrying out platform actions failed; will retry")
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.idle_check)
 
     async def process_due(self, limit: int = 200) -> int:
         """Carry out what is due now; returns how many actions were attempted."""
+        now = self.clock()
         async with self.db.transaction() as session:
-            due = await Outbox(session).due(self.clock(), limit=limit)
-        if not due:
+            outbox = Outbox(session)
+            found = await outbox.due(now, limit=limit)
+            due = [a for a in found if await outbox.claim(a.id, now, now + self.lease)]
+        if not found:
             return 0
         by_chat: dict[str, list[PlatformAction]] = {}
         for action in due:
             target = str(action.params.get("chat_id") or action.params.get("user_id") or "")
             by_chat.setdefault(target, []).append(action)
         await asyncio.gather(*(self._in_order(actions) for actions in by_chat.values()))
-        return len(due)
+        return len(found)
 
     async def _in_order(self, actions: list[PlatformAction]) -> None:
         for action in actions:

@@ -74,6 +74,24 @@ class Outbox:
         )
         return list((await self.session.execute(stmt)).scalars())
 
+    async def claim(self, action_id: int, now: datetime, lease_until: datetime) -> bool:
+        """Take a due action for this process until `lease_until`; False if another has it.
+
+        The lease lives in `not_before`: a process that dies holding it leaves the
+        action due again when the lease runs out, and no two live processes carry
+        out the same call.
+        """
+        stmt = (
+            update(PlatformAction)
+            .where(
+                PlatformAction.id == action_id,
+                PlatformAction.status == "pending",
+                PlatformAction.not_before <= now,
+            )
+            .values(not_before=lease_until)
+        )
+        return bool((await self.session.execute(stmt)).rowcount)  # type: ignore[attr-defined]
+
     async def next_due_at(self) -> datetime | None:
         stmt = select(PlatformAction.not_before).where(PlatformAction.status == "pending")
         stmt = stmt.order_by(PlatformAction.not_before).limit(1)
