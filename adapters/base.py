@@ -143,7 +143,9 @@ class MessengerAdapter(Protocol):
         """Post to a chat; returns the new message id (the last one if split)."""
         ...
 
-    async def send_private(self, user_id: str, text: str, *, keyboard: Keyboard | None = None) -> str:
+    async def send_private(
+        self, user_id: str, text: str, *, keyboard: Keyboard | None = None
+    ) -> str:
         """Write to a person directly; raises `PrivacyRefused` if they do not allow it."""
         ...
 

@@ -1,15 +1,15 @@
 """Typed messenger errors.
 
-    MessengerError                  any failed call
-    ├── TransientError              worth retrying after a pause (network, 5xx, VK 1/10)
-    │   └── RateLimited             the platform said too many requests (VK 6, MAX 429)
-    ├── FloodControl                sent too much of the same; never hot-retried (VK 9, 29)
-    ├── NotAdmin                    the bot lacks chat admin rights (VK 917/925, MAX 403)
-    ├── PrivacyRefused              the person does not accept this from the bot
-    ├── NotSupported                the platform cannot do this at all
-    ├── NotFound                    no such chat, message or member
-    ├── InvalidRequest              our request was malformed (VK 100, MAX 400)
-    └── AuthFailed                  the token is wrong or revoked (VK 5, MAX 401)
+MessengerError                  any failed call
+├── TransientError              worth retrying after a pause (network, 5xx, VK 1/10)
+│   └── RateLimited             the platform said too many requests (VK 6, MAX 429)
+├── FloodControl                sent too much of the same; never hot-retried (VK 9, 29)
+├── NotAdmin                    the bot lacks chat admin rights (VK 917/925, MAX 403)
+├── PrivacyRefused              the person does not accept this from the bot
+├── NotSupported                the platform cannot do this at all
+├── NotFound                    no such chat, message or member
+├── InvalidRequest              our request was malformed (VK 100, MAX 400)
+└── AuthFailed                  the token is wrong or revoked (VK 5, MAX 401)
 """
 
 from __future__ import annotations

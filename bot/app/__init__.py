@@ -12,13 +12,26 @@ from dataclasses import dataclass
 
 from adapters.base import MessengerAdapter
 from adapters.registry import build_platform
+from bot.actions import ActionRunner
+from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.dispatcher import Dispatcher
 from bot.handlers import build_router
+from bot.handlers.moderation import ChatsOnSight, StopMuted
 from bot.i18n import Texts
 from bot.intake import Intake
 from bot.middlewares import EventContextMiddleware
 from bot.runner import Runner
+from bot.services import (
+    Formats,
+    Moderation,
+    ModerationServices,
+    Moderators,
+    Regulation,
+    Restrictions,
+    build_services,
+)
+from bot.timers import Timers
 from storage import Database
 from storage.migrate import upgrade
 from storage.repos import DatabaseCursors
@@ -40,6 +53,7 @@ class App:
     dispatcher: Dispatcher
     intake: Intake
     runner: Runner
+    services: ModerationServices
 
     async def close(self) -> None:
         await self.adapter.close()
@@ -47,8 +61,12 @@ class App:
         await self.db.close()
 
 
-async def build_app(settings: Settings) -> App:
-    """Connect storage and the platform and assemble the dispatcher; nothing runs yet."""
+async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
+    """Connect storage and the platform and assemble the dispatcher; nothing runs yet.
+
+    `clock` is the system clock unless a test passes a `FakeClock`; then no scheduler
+    runs and the test drives the timers with `app.services.m.timers.run_due()`.
+    """
     if settings.auto_migrate:
         await upgrade(settings.database_url)
     db = Database(settings.database_url)
@@ -73,14 +91,56 @@ async def build_app(settings: Settings) -> App:
         options=options,
     )
     texts = Texts(settings.language)
-    dp = Dispatcher(adapter=platform.adapter, db=db, state=state, texts=texts, settings=settings)
+    services = _moderation(settings, db, state, platform.adapter, texts, clock)
+    dp = Dispatcher(
+        adapter=platform.adapter,
+        db=db,
+        state=state,
+        texts=texts,
+        settings=settings,
+        services=services,
+        moderators=services.m.moderators,
+        clock=services.m.clock,
+    )
     dp.outer_middleware(EventContextMiddleware())
+    dp.outer_middleware(ChatsOnSight(services))
+    dp.message.outer_middleware(StopMuted(services))
     dp.include_router(build_router())
     intake = Intake(dp, state, dedup_ttl=settings.dedup_ttl)
-    runner = Runner(intake, [platform.source])
-    app = App(settings, db, state, platform.adapter, dp, intake, runner)
+    runner = Runner(intake, [platform.source], on_startup=[services.start])
+    app = App(settings, db, state, platform.adapter, dp, intake, runner, services)
     runner.on_shutdown.append(app.close)
+    runner.on_shutdown.append(services.stop)  # run in reverse: before the database closes
     return app
+
+
+def _moderation(
+    settings: Settings,
+    db: Database,
+    state: EphemeralState,
+    adapter: MessengerAdapter,
+    texts: Texts,
+    clock: Clock | None,
+) -> ModerationServices:
+    """The regulation's services; a given (fake) clock means timers run only when told."""
+    timers = Timers(clock) if clock is not None else Timers.with_scheduler(SystemClock())
+    clock = clock or SystemClock()
+    actions = ActionRunner(db, adapter)
+    m = Moderation(
+        db=db,
+        adapter=adapter,
+        state=state,
+        clock=clock,
+        formats=Formats(texts, settings.timezone),
+        regulation=Regulation(settings.rules_file, settings.policy, settings.chat_rules_dir),
+        moderators=Moderators(adapter, db),
+        restrictions=Restrictions(),
+        timers=timers,
+        actions=actions,
+    )
+    services = build_services(m)
+    actions.on_failure = services.notices.action_failed
+    return services
 
 
 async def run_bot(settings: Settings) -> None:

@@ -102,6 +102,14 @@ class Settings(BaseSettings):
     vk: VkSettings = VkSettings()
     max: MaxSettings = MaxSettings()
     web: WebSettings = WebSettings()
+    rules_file: Path | None = None
+    """The school's rule set (TOML); None: the regulation's default rules."""
+    chat_rules_dir: Path | None = None
+    """Per-chat overrides, `<platform>-<chat id>.toml`, with `[rules.*]` and `[policy]`."""
+    policy: dict[str, Any] = Field(default_factory=dict)
+    """The school's `[policy]` table, laid over the regulation's defaults."""
+    timezone: str = "Europe/Moscow"
+    """How dates appear in messages (block ends, case times)."""
 
     @field_validator("database_url")
     @classmethod
@@ -113,6 +121,32 @@ class Settings(BaseSettings):
                 f"or postgresql://user@host/db, got {value!r}"
             )
         return f"{_DB_SCHEMES[scheme]}://{rest}"
+
+    @field_validator("rules_file")
+    @classmethod
+    def _rules_file(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"no rules file at {value}")
+        return value
+
+    @field_validator("policy")
+    @classmethod
+    def _policy(cls, value: dict[str, Any]) -> dict[str, Any]:
+        from bot.moderation.policy import ChatPolicy  # pure, no I/O
+
+        ChatPolicy.from_mapping(value)  # PolicyError is a ValueError: one clear line
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}, e.g. Europe/Moscow") from None
+        return value
 
     @field_validator("redis_url")
     @classmethod

@@ -84,3 +84,12 @@ class Memberships:
             .order_by(Membership.joined_at, Membership.id)
         )
         return list((await self.session.execute(stmt)).scalars())
+
+    async def unacknowledged(self) -> list[Membership]:
+        """Open stays whose rules are not acknowledged yet: the newcomers a policy holds."""
+        stmt = (
+            select(Membership)
+            .where(Membership.left_at.is_(None), Membership.acknowledged_rules_at.is_(None))
+            .order_by(Membership.chat_id, Membership.id)
+        )
+        return list((await self.session.execute(stmt)).scalars())

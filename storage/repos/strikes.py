@@ -103,3 +103,17 @@ class Strikes:
             .order_by(Strike.created_at, Strike.id)
         )
         return list((await self.session.execute(stmt)).scalars())
+
+    async def by_case(self, chat_id: int, case_number: int) -> Strike | None:
+        """The warning recorded under a case number (what `/снять <номер>` names)."""
+        stmt = select(Strike).where(Strike.chat_id == chat_id, Strike.case_number == case_number)
+        return (await self.session.execute(stmt.limit(1))).scalar_one_or_none()
+
+    async def active_in_chat(self, chat_id: int, now: datetime) -> list[Strike]:
+        """Every warning that counts at `now` in a chat, oldest first (`/преды`)."""
+        stmt = (
+            select(Strike)
+            .where(Strike.chat_id == chat_id, _in_force(now))
+            .order_by(Strike.created_at, Strike.id)
+        )
+        return list((await self.session.execute(stmt)).scalars())

@@ -146,3 +146,14 @@ async def etiket_run(tmp_path: Path) -> AsyncIterator[Any]:
             await asyncio.to_thread(proc.wait)
     for log in logs:
         log.close()
+
+
+@pytest.fixture
+async def school(emulator: EmulatorServer, platform: str, tmp_path: Path) -> AsyncIterator[Any]:
+    """A chat with a teacher, a colleague and two students, and a bot on a fake clock
+    that `school.start()` starts and restarts (tests/e2e/school.py, issue [4/11])."""
+    from tests.e2e.school import School
+
+    school = await School(emulator, platform, tmp_path).open()
+    yield school
+    await school.stop()

@@ -1,0 +1,81 @@
+"""The glue between handlers, the moderation domain, storage and the outbox.
+
+Handlers stay thin: they hand an event to a service here. A service reads what the
+domain needs, asks the domain (`bot.moderation`) for a decision, and commits the
+decision, its audit row and its platform calls in one transaction (`Ledger`); the
+`ActionRunner` then carries the calls out. `build_services` wires them once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.services.base import Moderation
+from bot.services.blocking import Blocking
+from bot.services.commands import COMMAND_NAMES, Commands
+from bot.services.formats import Formats
+from bot.services.guard import Guard
+from bot.services.ledger import Ledger
+from bot.services.members import ACKNOWLEDGE, Members
+from bot.services.moderators import Moderators
+from bot.services.notices import Notices
+from bot.services.records import Records
+from bot.services.regulation import Regulation
+from bot.services.restrictions import Restrictions
+from bot.services.sanctions import Sanctions
+from bot.services.warnings import PROPOSE_BLOCK, Warnings
+
+__all__ = [
+    "ACKNOWLEDGE",
+    "COMMAND_NAMES",
+    "PROPOSE_BLOCK",
+    "Blocking",
+    "Commands",
+    "Formats",
+    "Guard",
+    "Ledger",
+    "Members",
+    "Moderation",
+    "ModerationServices",
+    "Moderators",
+    "Notices",
+    "Records",
+    "Regulation",
+    "Restrictions",
+    "Sanctions",
+    "Warnings",
+    "build_services",
+]
+
+
+@dataclass
+class ModerationServices:
+    """Every service, sharing one `Moderation`; handlers ask for `services`."""
+
+    m: Moderation
+    blocking: Blocking
+    warnings: Warnings
+    commands: Commands
+    members: Members
+    guard: Guard
+    notices: Notices
+
+    async def start(self) -> None:
+        """Load the mute map, start carrying out actions, re-arm block ends (the due
+        ones run now), then start the timers' clock."""
+        m = self.m
+        await m.restrictions.load(m.db, m.regulation, m.clock.now())
+        m.actions.start()
+        await self.blocking.rearm()
+        m.timers.start()
+
+    async def stop(self) -> None:
+        await self.m.timers.stop()
+        await self.m.actions.stop()
+
+
+def build_services(m: Moderation) -> ModerationServices:
+    blocking = Blocking(m)
+    warnings = Warnings(m, blocking)
+    commands = Commands(m, warnings, blocking, Sanctions(m), Records(m))
+    return ModerationServices(m, blocking, warnings, commands, Members(m), Guard(m), Notices(m))
