@@ -19,5 +19,13 @@ echo "== ruff"
 .venv/bin/ruff format --check .
 echo "== mypy"
 .venv/bin/mypy
+echo "== chromium (browser tests of the dashboard)"
+if [ ! -x /usr/bin/chromium ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y --no-install-recommends chromium \
+    || { apt-get update && apt-get install -y --no-install-recommends chromium; } \
+    || { echo "cannot install Debian's chromium (needed by tests/web); run as root with apt" >&2; exit 1; }
+fi
+
 echo "== pytest"
 .venv/bin/pytest "$@"
