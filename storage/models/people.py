@@ -14,7 +14,7 @@ from storage.models.base import Base
 
 __all__ = ["FamilyLink", "Person"]
 
-ROLES = ("student", "parent", "staff")
+ROLES = ("student", "parent", "teacher", "curator", "administrator", "staff")
 STATUSES = ("active", "departed")
 
 
