@@ -8,6 +8,7 @@ chats still pending and never posts twice.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -15,18 +16,29 @@ from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
     Index,
+    Integer,
     String,
     Text,
     UniqueConstraint,
+    false,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, BigId, utcnow
 
-__all__ = ["DELIVERY_STATUSES", "Announcement", "Delivery"]
+__all__ = [
+    "ANNOUNCEMENT_STATUSES",
+    "DELIVERY_STATUSES",
+    "RUN_STATUSES",
+    "Announcement",
+    "AnnouncementRun",
+    "Delivery",
+]
 
 DELIVERY_STATUSES = ("pending", "sent", "failed")
+ANNOUNCEMENT_STATUSES = ("draft", "active", "finished", "cancelled")
+RUN_STATUSES = ("fanned_out", "missed")
 
 
 class Announcement(Base):
@@ -46,6 +58,38 @@ class Announcement(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_by: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Issue [8/11]: `target_tags` holds every target item (tag patterns, `#id` chats,
+    # `@role`s); `schedule` the recurrence (`bot.announcements.Schedule.to_json`) and
+    # quiet hours; `created_by` the author's platform user id, who gets the reports.
+    schedule: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    pin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    status: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
+    next_run_at: Mapped[datetime | None] = mapped_column(index=True)
+    runs_done: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class AnnouncementRun(Base):
+    """One run of an announcement: fanned out (and reported once complete) or missed.
+
+    Written in the fan-out transaction, so "this run happened" and its deliveries
+    commit together; `reported_at` makes the author's report go out once.
+    """
+
+    __tablename__ = "announcement_runs"
+    __table_args__ = (
+        UniqueConstraint("announcement_id", "run_at"),
+        CheckConstraint(f"status IN {RUN_STATUSES!r}", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    announcement_id: Mapped[int] = mapped_column(ForeignKey("announcements.id", ondelete="CASCADE"))
+    run_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16))
+    chats: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reported_at: Mapped[datetime | None] = mapped_column(index=True)
 
 
 class Delivery(Base):
