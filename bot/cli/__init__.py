@@ -12,12 +12,16 @@ from importlib.metadata import PackageNotFoundError, version
 
 import click
 
+from bot.cli.announce import announce
 from bot.cli.common import fail
 from bot.cli.config_cmd import config
 from bot.cli.db import db
 from bot.cli.detect import detect
 from bot.cli.emulator import emulator
+from bot.cli.roster import chat, roster
 from bot.cli.run import run
+from bot.cli.users import user
+from bot.cli.web import web
 
 __all__ = ["cli", "main"]
 
@@ -39,7 +43,12 @@ cli.add_command(run)
 cli.add_command(db)
 cli.add_command(config)
 cli.add_command(emulator)
+cli.add_command(roster)
+cli.add_command(chat)
+cli.add_command(web)
+cli.add_command(user)
 cli.add_command(detect)
+cli.add_command(announce)
 
 
 def main(argv: list[str] | None = None) -> None:

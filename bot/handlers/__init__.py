@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.handlers import basic
+from bot.handlers import basic, moderation, roster
 from bot.router import Router
 
 __all__ = ["build_router"]
@@ -12,4 +12,6 @@ def build_router() -> Router:
     """A fresh router tree with every etiket handler (routers are included only once)."""
     root = Router(name="etiket")
     root.include_router(basic.build())
+    root.include_router(moderation.build())
+    root.include_router(roster.build())
     return root
