@@ -14,7 +14,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -106,60 +108,67 @@ class ActionRunner:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.idle_check)
 
-    async def process_due(self, limit: int = 200) -> int:
+    async def process_due(self, limit: int = 500) -> int:
         """Carry out what is due now; returns how many actions were attempted."""
         now = self.clock()
         async with self.db.transaction() as session:
             outbox = Outbox(session)
             found = await outbox.due(now, limit=limit)
-            due = [a for a in found if await outbox.claim(a.id, now, now + self.lease)]
+            mine = await outbox.claim_many([a.id for a in found], now, now + self.lease)
+            due = [a for a in found if a.id in mine]
         if not found:
             return 0
         by_chat: dict[str, list[PlatformAction]] = {}
         for action in due:
             target = str(action.params.get("chat_id") or action.params.get("user_id") or "")
             by_chat.setdefault(target, []).append(action)
-        await asyncio.gather(*(self._in_order(actions) for actions in by_chat.values()))
+        outcomes = _Outcomes(self)
+        try:
+            await asyncio.gather(
+                *(self._in_order(actions, outcomes) for actions in by_chat.values())
+            )
+        finally:
+            await outcomes.flush()
         return len(found)
 
-    async def _in_order(self, actions: list[PlatformAction]) -> None:
+    async def _in_order(self, actions: list[PlatformAction], outcomes: _Outcomes) -> None:
         for action in actions:
-            await self._one(action)
+            await self._one(action, outcomes)
+            await outcomes.flush_if_due()
 
-    async def _one(self, action: PlatformAction) -> None:
+    async def _one(self, action: PlatformAction, outcomes: _Outcomes) -> None:
         try:
             result = await self._call(action.kind, action.params)
         except MessengerError as exc:
-            await self._failed(action, exc)
+            self._failed(action, exc, outcomes)
             return
         except Exception as exc:  # a malformed row must not block the others
             log.exception("platform action %s (%s) is malformed", action.id, action.kind)
-            async with self.db.transaction() as session:
-                await Outbox(session).fail(action.id, f"internal: {exc!r}")
+            outcomes.add(action, "fail", error=f"internal: {exc!r}")
             self.failed += 1
             return
-        async with self.db.transaction() as session:
-            await Outbox(session).complete(action.id, result)
+        outcomes.add(action, "done", result=result)
         self.done += 1
 
-    async def _failed(self, action: PlatformAction, exc: MessengerError) -> None:
+    def _failed(self, action: PlatformAction, exc: MessengerError, outcomes: _Outcomes) -> None:
         error = f"{type(exc).__name__}: {exc}"
         attempt = action.attempts
         if isinstance(exc, TransientError) and attempt < len(self.retry_delays):
             at = self.clock() + timedelta(seconds=self.retry_delays[attempt])
-            async with self.db.transaction() as session:
-                await Outbox(session).retry_later(action.id, error, at)
+            outcomes.add(action, "retry", error=error, at=at)
             log.warning("platform action %s failed (%s); retrying at %s", action.id, error, at)
             return
-        async with self.db.transaction() as session:
-            await Outbox(session).fail(action.id, error)
+        outcomes.add(action, "fail", error=error, exc=exc)
         self.failed += 1
         log.warning("platform action %s (%s) failed for good: %s", action.id, action.kind, error)
-        if self.on_failure is not None:
-            try:
-                await self.on_failure(action, exc)
-            except Exception:
-                log.exception("reporting the failure of action %s failed", action.id)
+
+    async def _report(self, action: PlatformAction, exc: MessengerError) -> None:
+        if self.on_failure is None:
+            return
+        try:
+            await self.on_failure(action, exc)
+        except Exception:
+            log.exception("reporting the failure of action %s failed", action.id)
 
     async def _call(self, kind: str, p: Mapping[str, Any]) -> dict[str, Any] | None:
         adapter = self.adapter
@@ -195,3 +204,62 @@ class ActionRunner:
             text = str(p.get("invite_text", "{link}")).format(link=link)
             await self.adapter.send_private(p["user_id"], text)
             return {"readded": False, "invite_sent": True, "why": type(exc).__name__}
+
+
+@dataclass(slots=True)
+class _Outcome:
+    action: PlatformAction
+    status: str
+    result: dict[str, Any] | None = None
+    error: str = ""
+    at: datetime | None = None
+    exc: MessengerError | None = None
+
+
+class _Outcomes:
+    """Outcomes of one round, recorded a few dozen per transaction.
+
+    One transaction per call cost more than the calls themselves in a fan-out to a
+    thousand chats; flushing every 50 outcomes or quarter second keeps what a crash
+    could lose (calls made but not recorded, carried out again after the lease)
+    small.
+    """
+
+    EVERY = 50
+    SECONDS = 0.25
+
+    def __init__(self, runner: ActionRunner) -> None:
+        self.runner = runner
+        self.items: list[_Outcome] = []
+        self.lock = asyncio.Lock()
+        self.last = time.monotonic()
+
+    def add(self, action: PlatformAction, status: str, **fields: Any) -> None:
+        self.items.append(_Outcome(action, status, **fields))
+
+    async def flush_if_due(self) -> None:
+        if len(self.items) >= self.EVERY or time.monotonic() - self.last >= self.SECONDS:
+            await self.flush()
+
+    async def flush(self) -> None:
+        async with self.lock:
+            items, self.items = self.items, []
+            self.last = time.monotonic()
+            if not items:
+                return
+            async with self.runner.db.transaction() as session:
+                outbox = Outbox(session)
+                await outbox.complete_many(
+                    [(o.action.id, o.result) for o in items if o.status == "done"]
+                )
+                for o in items:
+                    if o.status == "done":
+                        continue
+                    if o.status == "retry":
+                        assert o.at is not None
+                        await outbox.retry_later(o.action.id, o.error, o.at)
+                    else:
+                        await outbox.fail(o.action.id, o.error)
+        for o in items:
+            if o.exc is not None:
+                await self.runner._report(o.action, o.exc)

@@ -7,9 +7,9 @@ action: only the one whose update matched a pending row goes ahead.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import PlatformAction, utcnow
@@ -92,6 +92,24 @@ class Outbox:
         )
         return bool((await self.session.execute(stmt)).rowcount)  # type: ignore[attr-defined]
 
+    async def claim_many(
+        self, action_ids: list[int], now: datetime, lease_until: datetime
+    ) -> set[int]:
+        """`claim` for many actions in one statement; returns the ids this process got."""
+        if not action_ids:
+            return set()
+        stmt = (
+            update(PlatformAction)
+            .where(
+                PlatformAction.id.in_(action_ids),
+                PlatformAction.status == "pending",
+                PlatformAction.not_before <= now,
+            )
+            .values(not_before=lease_until)
+            .returning(PlatformAction.id)
+        )
+        return set((await self.session.execute(stmt)).scalars())
+
     async def next_due_at(self) -> datetime | None:
         stmt = select(PlatformAction.not_before).where(PlatformAction.status == "pending")
         stmt = stmt.order_by(PlatformAction.not_before).limit(1)
@@ -99,6 +117,26 @@ class Outbox:
 
     async def complete(self, action_id: int, result: dict[str, Any] | None = None) -> bool:
         return await self._finish(action_id, "done", result=result, error=None)
+
+    async def complete_many(self, outcomes: list[tuple[int, dict[str, Any] | None]]) -> None:
+        """`complete` for many actions in one executemany (a fan-out's outcomes)."""
+        if not outcomes:
+            return
+        table = cast(Table, PlatformAction.__table__)
+        stmt = (
+            update(table)
+            .where(table.c.id == bindparam("b_id"), table.c.status == "pending")
+            .values(
+                status="done",
+                result=bindparam("b_result"),
+                error=None,
+                attempts=table.c.attempts + 1,
+                done_at=bindparam("b_at"),
+            )
+        )
+        now = utcnow()
+        rows = [{"b_id": i, "b_result": r, "b_at": now} for i, r in outcomes]
+        await self.session.execute(stmt, rows)
 
     async def fail(self, action_id: int, error: str) -> bool:
         return await self._finish(action_id, "failed", result=None, error=error)
