@@ -59,6 +59,7 @@ class Recorder:
     """
 
     seen: list[tuple[str, str]] = field(default_factory=list)
+    probes: list[str] = field(default_factory=list)
     crash_after: int | None = None
 
     def router(self) -> Router:
@@ -66,6 +67,9 @@ class Recorder:
 
         @router.message()
         async def record(event: Event) -> None:
+            if event.text.startswith("probe-"):  # see `until_resynced`
+                self.probes.append(event.text)
+                return
             self.seen.append((event.chat_id, event.text))
             if self.crash_after is not None and len(self.seen) >= self.crash_after:
                 self.crash_after = None
@@ -331,6 +335,28 @@ async def arm(control: Emulator, specs: Sequence[dict[str, Any]]) -> list[int]:
         return []
     body = await control.faults({"faults": list(specs)})
     return [int(f["id"]) for f in body["faults"]]
+
+
+async def until_resynced(control: Emulator, recorder: Recorder, chat: str, user: str) -> None:
+    """Wait until the bot polls from its new position after `failed` 1 or 3.
+
+    Both move the bot to the server's current position (NOTES §2), so whatever is
+    posted before the bot has asked again is skipped by the protocol, not by the bot.
+    A probe message that arrives proves the bot is listening from the new position.
+    """
+    for k in itertools.count():
+        text = f"probe-{k}"
+        await control.say(chat, user, text)
+
+        async def arrived(text: str = text) -> bool:
+            return text in recorder.probes
+
+        try:
+            await eventually(arrived, timeout=2.0)
+            return
+        except AssertionError:
+            if k >= 20:
+                raise
 
 
 async def fired(control: Emulator, ids: Sequence[int]) -> bool:

@@ -44,6 +44,7 @@ from tests.e2e.helpers import (
     fired,
     until_caught_up,
     until_listening,
+    until_resynced,
 )
 
 CHATS = 20
@@ -58,6 +59,8 @@ async def test_exactly_once_in_order_under_faults(
     profile = PROFILES[platform]
     control = emulator.control
     stream = await Stream.open(control, CHATS)
+    probe_user = await control.user("Проверка")
+    probe_chat = await control.chat("Проверка", [probe_user])
     db_url = f"sqlite:///{tmp_path / 'etiket.sqlite3'}"
     await upgrade(db_url)
     db = Database(db_url)
@@ -76,6 +79,7 @@ async def test_exactly_once_in_order_under_faults(
             if profile.quiet_faults:  # nothing is posted until it has fired
                 ids = await arm(control, [next(quiet)])
                 await eventually(partial(fired, control, ids), timeout=15)
+                await until_resynced(control, recorder, probe_chat, probe_user)
         # A last message per chat: a redelivery of anything before it would come first.
         await stream.post(PER_CHAT, PER_CHAT + 1)
         await until_caught_up(recorder, stream, PER_CHAT + 1)
