@@ -21,4 +21,4 @@ def insert_for(session: AsyncSession, table: Any) -> Any:
         return postgresql.insert(table)
     if name == "sqlite":
         return sqlite.insert(table)
-    raise NotImplementedError(f"no upsert for dialect {name!r}")
+    raise ValueError(f"etiket stores data in SQLite or PostgreSQL, not {name!r}")
