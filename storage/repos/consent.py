@@ -97,3 +97,25 @@ class ConsentWindows:
         )
         result = await self.session.execute(stmt)
         return bool(getattr(result, "rowcount", 0))
+
+    async def apology(self, apology_id: int) -> Apology | None:
+        return await self.session.get(Apology, apology_id)
+
+    async def apologies_by(self, author_user_id: str) -> list[Apology]:
+        """Everything this person apologised with before: a repeat is refused."""
+        stmt = (
+            select(Apology)
+            .where(Apology.author_user_id == author_user_id)
+            .order_by(Apology.created_at, Apology.id)
+        )
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def latest_for_block(self, block_id: int) -> ConsentWindow | None:
+        """The block's newest window, whatever its status: what `/разблок` must respect."""
+        stmt = (
+            select(ConsentWindow)
+            .where(ConsentWindow.block_id == block_id)
+            .order_by(ConsentWindow.opened_at.desc(), ConsentWindow.id.desc())
+            .limit(1)
+        )
+        return (await self.session.execute(stmt)).scalar_one_or_none()
