@@ -32,6 +32,7 @@ from bot.moderation.roster import (
     validate,
 )
 from bot.services import roster as service
+from bot.services.roster_live import plan_live
 from bot.services.roster_removals import RemovalOutcome, carry_out, outcomes, retry_failed
 from bot.services.roster_text import render_outcomes, render_plan, render_problem
 from storage import Database
@@ -123,7 +124,18 @@ def sync(config_path: Path | None, csv_path: Path, map_path: Path | None, dry_ru
     async def planned(db: Database) -> Any:
         async with db.transaction() as session:
             state = await service.load_state(session)
-        return plan_sync(state.people, rows, state.chats, state.members)
+        draft = plan_sync(state.people, rows, state.chats)
+        if not draft.removals:
+            return draft
+
+        def planner(members: Any) -> Any:  # the live members of the chats (roster_live)
+            return plan_sync(state.people, rows, state.chats, members)
+
+        if not _token(settings):
+            return await plan_live(None, state.chats, planner)
+        return await _with_adapter(
+            settings, db, lambda adapter: plan_live(adapter, state.chats, planner)
+        )
 
     plan = _run(settings, planned)
     if as_json:
@@ -149,6 +161,10 @@ def sync(config_path: Path | None, csv_path: Path, map_path: Path | None, dry_ru
         return
     click.echo(texts.t("roster.applied", count=len(plan.removals)))
     click.echo("\n".join(render_outcomes(results, texts)))
+
+
+def _token(settings: Settings) -> str | None:
+    return settings.secret((settings.vk if settings.platform == "vk" else settings.max).token)
 
 
 async def _with_adapter(settings: Settings, db: Database, work: Callable[[Any], Awaitable[T]]) -> T:

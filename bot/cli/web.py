@@ -41,6 +41,9 @@ def web(
     section = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
     settings = settings_or_exit(config_path, **({"web": section} if section else {}))
     setup_logging(settings.log_level)
-    options = WebOptions(metrics_token=metrics_token, secure_cookies=secure_cookies)
+    options = WebOptions(
+        metrics_token=metrics_token or settings.secret(settings.web.metrics_token),
+        secure_cookies=secure_cookies or settings.web.secure_cookies,
+    )
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run_web(settings, options))

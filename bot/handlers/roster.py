@@ -14,9 +14,10 @@ from adapters.base import Button, Event, Keyboard, MessengerAdapter
 from bot.filters import Command, Payload
 from bot.filters.command import CommandObject
 from bot.i18n import Texts
-from bot.moderation.roster import RosterRow, plan_departure
+from bot.moderation.roster import RosterRow, SyncPlan, plan_departure
 from bot.router import Router
 from bot.services import roster as service
+from bot.services.roster_live import plan_live
 from bot.services.roster_removals import carry_out
 from bot.services.roster_text import render_plan
 from storage import Database
@@ -42,6 +43,15 @@ def _find(people: tuple[RosterRow, ...], who: str, platform: str) -> list[Roster
     if account:
         return [p for p in people if p.account(platform) == account.group(1)]
     return [p for p in people if p.full_name.casefold() == who.casefold()]
+
+
+async def _plan(adapter: MessengerAdapter, state: service.RosterState, person_id: str) -> SyncPlan:
+    """The departure's plan against the chats' live member lists (`roster_live`)."""
+    return await plan_live(
+        adapter,
+        state.chats,
+        lambda members: plan_departure(state.people, person_id, state.chats, members),
+    )
 
 
 async def _allowed(db: Database, event: Event) -> bool:
@@ -82,7 +92,7 @@ async def depart(
     person = found[0]
     if not person.active:
         return await say(texts.t("roster.depart_already", name=person.full_name))
-    plan = plan_departure(state.people, person.person_id, state.chats, state.members)
+    plan = await _plan(adapter, state, person.person_id)
     button = Button(
         texts.t("roster.depart_confirm"),
         {"cmd": "roster_depart", "p": person.person_id},
@@ -101,7 +111,7 @@ async def confirmed(event: Event, adapter: MessengerAdapter, texts: Texts, db: D
     person = next((p for p in state.people if p.person_id == person_id), None)
     if person is None or not person.active:
         return None
-    plan = plan_departure(state.people, person_id, state.chats, state.members)
+    plan = await _plan(adapter, state, person_id)
     sync = service.sync_id(plan.roster, salt=f"depart:{event.chat_id}:{event.message_id}")
     await service.apply_plan(db, plan, sync, actor_id=event.user_id)
     results = await carry_out(db, adapter, f"{service.KEY_PREFIX}{sync}:", give_up_after=60)

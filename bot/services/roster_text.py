@@ -75,6 +75,9 @@ def render_plan(plan: SyncPlan, texts: Texts) -> list[str]:
         if items:
             lines.append(t(f"roster.{name}", count=len(items)))
             lines.extend(items)
+    unchecked = sorted({r.platform_chat_id for r in plan.removals if r.chat_id in plan.unverified})
+    if unchecked:
+        lines.append(t("roster.unverified", chats=", ".join(unchecked)))
     return lines
 
 

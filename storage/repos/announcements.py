@@ -123,10 +123,13 @@ class Announcements:
     async def queue_actions(self, rows: Sequence[dict[str, object]], now: datetime) -> None:
         """Outbox rows in bulk (keys already present are left alone): one fan-out's sends.
 
-        `now` is the caller's clock, so a row is due when that clock says so.
+        `now` is the caller's clock, so a row is due when that clock says so, or when
+        the wall clock does if that is earlier: the running bot's `ActionRunner` reads
+        the wall clock even when a test moves the bot's clock ahead.
         """
         if not rows:
             return
+        now = min(now, utcnow())
         full = [
             {"audit_id": None, "status": "pending", "attempts": 0, "created_at": now,
              "not_before": now, **r}

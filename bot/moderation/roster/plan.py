@@ -70,6 +70,9 @@ class SyncPlan:
     removals: tuple[Removal, ...] = ()
     roster: tuple[RosterRow, ...] = ()
     """Rows to write: new people and changed ones (statuses included)."""
+    unverified: tuple[int, ...] = ()
+    """Chats whose live member list could not be read: their removals are planned
+    unchecked (someone already gone is answered "not a member", counted done)."""
 
     @property
     def empty(self) -> bool:
@@ -102,5 +105,8 @@ class SyncPlan:
                 for t in self.retags
             ],
             "removals": [r.as_dict() for r in self.removals],
+            "unverified_chats": sorted(
+                {r.platform_chat_id for r in self.removals if r.chat_id in self.unverified}
+            ),
             "changed_people": len(self.roster),
         }
