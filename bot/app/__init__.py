@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import time
 
 from adapters.base import MessengerAdapter
 from adapters.registry import build_platform
 from bot.actions import ActionRunner
+from bot.app.extras import Extras, attach_extras
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.dispatcher import Dispatcher
@@ -54,6 +56,8 @@ class App:
     intake: Intake
     runner: Runner
     services: ModerationServices
+    extras: Extras | None = None
+    """Announcements, metrics and the dashboard (`bot.app.extras`)."""
 
     async def close(self) -> None:
         await self.adapter.close()
@@ -111,6 +115,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
     app = App(settings, db, state, platform.adapter, dp, intake, runner, services)
     runner.on_shutdown.append(app.close)
     runner.on_shutdown.append(services.stop)  # run in reverse: before the database closes
+    app.extras = attach_extras(app)  # its shutdown hooks run before the two above
     return app
 
 
@@ -138,7 +143,7 @@ def _moderation(
         timers=timers,
         actions=actions,
     )
-    services = build_services(m)
+    services = build_services(m, time.fromisoformat(settings.digest_time))
     actions.on_failure = services.notices.action_failed
     return services
 

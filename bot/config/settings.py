@@ -80,8 +80,14 @@ class MaxSettings(_Section):
 class WebSettings(_Section):
     """The dashboard and webhook endpoint."""
 
+    enabled: bool = True
+    """Serve the dashboard inside `etiket run` too (`etiket web` serves it alone)."""
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)
+    metrics_token: SecretStr | None = None
+    """Bearer token for `/metrics`; without one it answers loopback clients only."""
+    secure_cookies: bool = False
+    """Mark cookies Secure even over http (behind a TLS-terminating proxy)."""
 
 
 class Settings(BaseSettings):
@@ -110,6 +116,8 @@ class Settings(BaseSettings):
     """The school's `[policy]` table, laid over the regulation's defaults."""
     timezone: str = "Europe/Moscow"
     """How dates appear in messages (block ends, case times)."""
+    digest_time: str = "18:00"
+    """Local time (HH:MM, `timezone`) of the curators' daily digest (issue [6/11])."""
 
     @field_validator("database_url")
     @classmethod
@@ -132,9 +140,12 @@ class Settings(BaseSettings):
     @field_validator("policy")
     @classmethod
     def _policy(cls, value: dict[str, Any]) -> dict[str, Any]:
+        from bot.moderation.detection_policy import DetectionPolicy, split_policy
         from bot.moderation.policy import ChatPolicy  # pure, no I/O
 
-        ChatPolicy.from_mapping(value)  # PolicyError is a ValueError: one clear line
+        school, detectors = split_policy(value)
+        ChatPolicy.from_mapping(school)  # PolicyError is a ValueError: one clear line
+        DetectionPolicy.from_mapping(detectors)
         return value
 
     @field_validator("timezone")
@@ -146,6 +157,17 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {value!r}, e.g. Europe/Moscow") from None
+        return value
+
+    @field_validator("digest_time")
+    @classmethod
+    def _digest_time(cls, value: str) -> str:
+        from datetime import time
+
+        try:
+            time.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"expected a local time like 18:00, got {value!r}") from None
         return value
 
     @field_validator("redis_url")

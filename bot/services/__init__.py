@@ -9,10 +9,15 @@ decision, its audit row and its platform calls in one transaction (`Ledger`); th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import time
 
 from bot.services.base import Moderation
 from bot.services.blocking import Blocking
 from bot.services.commands import COMMAND_NAMES, Commands
+from bot.services.consent import Consent
+from bot.services.curators import CuratorNotices
+from bot.services.detection import Detection
+from bot.services.digest import Digest
 from bot.services.formats import Formats
 from bot.services.guard import Guard
 from bot.services.ledger import Ledger
@@ -22,7 +27,9 @@ from bot.services.notices import Notices
 from bot.services.records import Records
 from bot.services.regulation import Regulation
 from bot.services.restrictions import Restrictions
+from bot.services.review import Review
 from bot.services.sanctions import Sanctions
+from bot.services.seen import SeenCounter
 from bot.services.warnings import PROPOSE_BLOCK, Warnings
 
 __all__ = [
@@ -31,6 +38,10 @@ __all__ = [
     "PROPOSE_BLOCK",
     "Blocking",
     "Commands",
+    "Consent",
+    "CuratorNotices",
+    "Detection",
+    "Digest",
     "Formats",
     "Guard",
     "Ledger",
@@ -42,6 +53,7 @@ __all__ = [
     "Records",
     "Regulation",
     "Restrictions",
+    "Review",
     "Sanctions",
     "Warnings",
     "build_services",
@@ -59,6 +71,10 @@ class ModerationServices:
     members: Members
     guard: Guard
     notices: Notices
+    consent: Consent
+    detection: Detection  # issue [6/11]: automatic checks, review, curator notices
+    review: Review
+    digest: Digest
 
     async def start(self) -> None:
         """Load the mute map, start carrying out actions, re-arm block ends (the due
@@ -67,15 +83,29 @@ class ModerationServices:
         await m.restrictions.load(m.db, m.regulation, m.clock.now())
         m.actions.start()
         await self.blocking.rearm()
+        await self.consent.rearm()
+        await self.digest.start()
+        self.detection.seen.start()
         m.timers.start()
 
     async def stop(self) -> None:
+        await self.detection.seen.stop()
         await self.m.timers.stop()
         await self.m.actions.stop()
 
 
-def build_services(m: Moderation) -> ModerationServices:
+def build_services(m: Moderation, digest_at: time = time(18, 0)) -> ModerationServices:
     blocking = Blocking(m)
     warnings = Warnings(m, blocking)
-    commands = Commands(m, warnings, blocking, Sanctions(m), Records(m))
-    return ModerationServices(m, blocking, warnings, commands, Members(m), Guard(m), Notices(m))
+    sanctions = Sanctions(m)
+    commands = Commands(m, warnings, blocking, sanctions, Records(m))
+    curators = CuratorNotices(m)
+    blocking.on_block.append(curators.blocked)
+    sanctions.curators = curators
+    detection = Detection(m, warnings, curators, SeenCounter(m.db, m.platform, m.clock))
+    digest = Digest(m, digest_at)
+    curators.on_sent = digest.ensure
+    return ModerationServices(
+        m, blocking, warnings, commands, Members(m), Guard(m), Notices(m), Consent(m, blocking),
+        detection, Review(m, warnings, sanctions), digest,
+    )  # fmt: skip

@@ -11,6 +11,7 @@ back where the platform can, otherwise sends them an invite link privately.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -32,11 +33,16 @@ from bot.moderation import (
 )
 from bot.moderation.policy import BlockMode
 from bot.services.base import Moderation
+from bot.services.consent_views import latest_window
 from bot.services.ledger import Ledger
 from storage.models import Block, Chat
 from storage.repos import AuditLog, Blocks, Chats
 
-__all__ = ["BlockChange", "Blocking", "actor_label", "block_view"]
+__all__ = ["BlockChange", "BlockHook", "Blocking", "actor_label", "block_view"]
+
+# Called inside a block's transaction (ledger, chat, decision, name, block id): the
+# consent flow (issue [5/11]) adds the private notice and the parents' notices.
+BlockHook = Callable[[Ledger, Chat, BlockDecision, str, int], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +82,7 @@ class Blocking:
 
     def __init__(self, m: Moderation) -> None:
         self.m = m
+        self.on_block: list[BlockHook] = []
 
     async def carry_out(
         self, ledger: Ledger, chat: Chat, d: BlockDecision, name: str, reply_to: str | None = None
@@ -102,6 +109,8 @@ class Blocking:
         await ledger.send("block", pid, text, audit_id=record.id, reply_to=reply_to)
         if d.mode == "remove":
             await ledger.remove("block:remove", pid, d.target, audit_id=record.id)
+        for hook in self.on_block:
+            await hook(ledger, chat, d, name, row.id)
         return BlockChange(row.id, pid, d.target, d.mode, d.ends_at)
 
     def started(self, change: BlockChange) -> None:
@@ -163,7 +172,8 @@ class Blocking:
             if row is None:
                 return Refusal(Reason.NOT_BLOCKED)
             rule = rules.get(row.rule_code) or _unknown_rule(row.rule_code)
-            d = decide_unblock(block_view(row), None, policy, now, actor, rule, args.text)
+            window = await latest_window(ledger.session, row.id)  # point 6: consent first
+            d = decide_unblock(block_view(row), window, policy, now, actor, rule, args.text)
             if isinstance(d, Refusal):
                 return d
             change = await self.lift(ledger, chat, row, d, name, reply_to)
@@ -181,7 +191,9 @@ class Blocking:
         reply_to: str | None = None,
     ) -> BlockChange | None:
         """Mark the block lifted, record it, queue the notice and, for `remove`, the return."""
-        reason = d.reason or d.kind
+        reason = (
+            f"{d.kind}: {d.reason}" if d.reason and d.kind == "override" else d.reason or d.kind
+        )
         if not await Blocks(ledger.session).lift(
             row.id, by=actor_label(d.actor), reason=reason, at=d.at
         ):

@@ -54,6 +54,7 @@ class Ledger:
         rule_version: str | None = None,
         reason: str = "",
         corrects_id: int | None = None,
+        excerpt: str | None = None,
     ) -> AuditRecord:
         """The append-only audit row for `action`, with the chat's next case number."""
         return await self.audit.append(
@@ -68,6 +69,7 @@ class Ledger:
             rule_version=rule.version if rule is not None else rule_version,
             reason=reason or None,
             corrects_id=corrects_id,
+            excerpt=excerpt,
             idempotency_key=f"{self.key}:{action}",
             created_at=at,
         )

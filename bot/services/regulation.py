@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.moderation import ChatPolicy, Rule, RuleArchive, RuleSet, load_ruleset
+from bot.moderation.detection_policy import DetectionPolicy, split_policy
 
 __all__ = ["Regulation"]
 
@@ -30,7 +31,10 @@ class Regulation:
         self.rules_file = rules_file
         self.chat_rules_dir = chat_rules_dir
         self.school_rules = load_ruleset(rules_file)
-        self.school_policy = ChatPolicy.from_mapping(policy or {}, "policy")
+        school, detectors = split_policy(policy or {})
+        self.school_policy = ChatPolicy.from_mapping(school, "policy")
+        self.school_detection = DetectionPolicy.from_mapping(detectors)
+        self._detection: dict[tuple[str, str], DetectionPolicy] = {}
         self.archive = RuleArchive.of([self.school_rules])
         self._chats: dict[tuple[str, str], tuple[RuleSet, ChatPolicy]] = {}
 
@@ -49,6 +53,20 @@ class Regulation:
     def policy(self, platform: str, chat_id: str) -> ChatPolicy:
         return self.for_chat(platform, chat_id)[1]
 
+    def detection(self, platform: str, chat_id: str) -> DetectionPolicy:
+        """The detectors' modes and flood limits here (`[policy.detectors]`, issue 6)."""
+        key = (platform, chat_id)
+        found = self._detection.get(key)
+        if found is None:
+            found = self.school_detection
+            path = self._override_path(platform, chat_id)
+            if path is not None:
+                with path.open("rb") as fh:
+                    table = split_policy(tomllib.load(fh).get("policy", {}))[1]
+                found = found.merged(table, f"{path}: policy.detectors")
+            self._detection[key] = found
+        return found
+
     def rule_of_case(self, version: str | None, code: str, current: RuleSet) -> Rule | None:
         """The rule as recorded in a case; the current text if that version is unknown."""
         if version:
@@ -63,6 +81,7 @@ class Regulation:
             return self.school_rules, self.school_policy
         with path.open("rb") as fh:
             table = tomllib.load(fh).get("policy", {})
+        table = split_policy(table)[0]
         return load_ruleset(self.rules_file, path), self.school_policy.merged(table, str(path))
 
     def _override_path(self, platform: str, chat_id: str) -> Path | None:

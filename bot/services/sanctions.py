@@ -21,12 +21,15 @@ from bot.moderation import (
     decide_void,
 )
 from bot.services.base import Moderation
+from bot.services.curators import CuratorNotices
 from storage.repos import AuditLog, Strikes
 
 __all__ = ["Sanctions"]
 
 
 class Sanctions:
+    curators: CuratorNotices | None = None  # issue [6/11]: every removal to the curators
+
     def __init__(self, m: Moderation) -> None:
         self.m = m
 
@@ -110,4 +113,6 @@ class Sanctions:
             )
             await ledger.send("remove", chat_id, text, audit_id=record.id, reply_to=reply_to)
             await ledger.remove("remove:kick", chat_id, target, audit_id=record.id)
+            if self.curators is not None:
+                await self.curators.removed(ledger, chat, record, d.rule, actor, name)
         self.m.moderators.forget(chat_id)

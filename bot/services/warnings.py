@@ -79,9 +79,11 @@ class Warnings:
         name: str,
         recipients: list[str],
         reply_to: str | None = None,
+        excerpt: str | None = None,
     ) -> BlockChange | None:
         """Record the strike and its audit row; queue the reminder, and the block step:
-        the proposal to `recipients` or, in `auto` mode, the block itself."""
+        the proposal to `recipients` or, in `auto` mode, the block itself. `excerpt` is
+        a detector's masked evidence (issue [6/11]), never the message."""
         s = ledger.session
         active_before = await Strikes(s).active_weight(chat.id, target, now)
         blocked = bool(await Blocks(s).active(chat.id, now, target))
@@ -89,7 +91,7 @@ class Warnings:
             policy, rule, target, active_before, now, actor, reason, currently_blocked=blocked
         )
         record = await ledger.record(
-            "warn", actor, chat.id, at=now, target=target, rule=rule, reason=reason
+            "warn", actor, chat.id, at=now, target=target, rule=rule, reason=reason, excerpt=excerpt
         )
         await Strikes(s).add(
             chat.id,

@@ -89,6 +89,7 @@ def bot_settings(server: EmulatorServer, platform: str, tmp_path: Path, **extra:
         section["wait"] = 2
     else:
         section["timeout"] = 2
+    extra.setdefault("web", {"enabled": False})  # tests bind no dashboard port unless asked
     return load_settings(
         None,
         platform=platform,
@@ -121,6 +122,7 @@ async def etiket_run(tmp_path: Path) -> AsyncIterator[Any]:
         full_env["ETIKET_DATABASE_URL"] = f"sqlite:///{tmp_path / 'run.sqlite3'}"
         full_env["ETIKET_VK__WAIT"] = "2"
         full_env["ETIKET_MAX__TIMEOUT"] = "2"
+        full_env["ETIKET_WEB__ENABLED"] = "false"  # no dashboard port in tests
         full_env.update(env or {})
         log = (tmp_path / f"etiket-run-{len(procs)}.log").open("w")
         logs.append(log)

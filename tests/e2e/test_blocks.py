@@ -87,10 +87,12 @@ async def test_restart_in_the_middle_of_a_block_ends_it_on_time(school: School) 
     muted = await em.say(s.chat, s.student, "ещё заблокирован?")
     await s.until(lambda: s.deleted(muted))  # the mute map was rebuilt from the database
     timers = app.services.m.timers
-    assert list(timers.pending()) == ["block:1"]
-    assert await timers.run_due() == 0  # not yet
+    assert [n for n in timers.pending() if n.startswith("block:")] == ["block:1"]
+    await timers.run_due()
+    assert "block:1" in timers.pending()  # not yet
     school.clock.advance(days=1, seconds=1)
-    assert await timers.run_due() == 1
+    await timers.run_due()
+    assert "block:1" not in timers.pending()
     await s.bot_says("истёк, ограничения сняты")
     free = await em.say(s.chat, s.student, "свобода")
     await em.say(s.chat, s.teacher, "/правила 2")
