@@ -23,7 +23,7 @@ from bot.web.keys import CLOCK, DB, HASHER, METRICS, OPTIONS, RULES, SETTINGS, W
 from bot.web.metrics import MetricsRegistry
 from bot.web.render import setup_templates
 from bot.web.security import add_security_headers, auth_middleware
-from bot.web.views import admin, auth, export, health, log, stats
+from bot.web.views import admin, announce, auth, export, health, log, stats
 from storage import Database
 from storage.models import utcnow
 
@@ -39,8 +39,10 @@ def _routes(app: web.Application) -> None:
     r.add_get("/case/{chat}/{case}", log.case_page)
     r.add_get("/stats", stats.stats_page)
     r.add_get("/announcements", admin.announcements_page)
+    r.add_get("/announcements/new", announce.new_announcement)
+    r.add_post("/announcements/new", announce.create_announcement)
     r.add_get("/announcements/{id}", admin.announcement_page)
-    r.add_post("/announcements/{id}/cancel", admin.cancel_announcement)
+    r.add_post("/announcements/{id}/cancel", announce.cancel_announcement)
     r.add_get("/roster", admin.roster_page)
     r.add_get("/login", auth.login_form)
     r.add_post("/login", auth.login_submit)

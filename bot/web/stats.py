@@ -2,8 +2,10 @@
 
 Week buckets are computed in SQL (Monday, UTC) with each dialect's date functions,
 then folded here; the counts come from the audit log's actions:
-`warn`, `block`, `remove`, `delete` cite a rule and count as violations; rows by a
-detector are its automatic findings; `false_positive` marks one that was wrong.
+`warn`, `block`, `remove`, `delete` cite a rule and count as violations; a roster
+`departure_removal` is a removal but no violation; a detector's `warn` (acted on)
+and `finding` (sent for review) rows are its automatic findings; `false_positive`
+(a person's row carrying the detector's name) marks one that was wrong.
 """
 
 from __future__ import annotations
@@ -27,9 +29,11 @@ from storage.models import (
 )
 from storage.repos.dashboard import week_of
 
-__all__ = ["SANCTIONS", "Stats", "collect"]
+__all__ = ["FINDINGS", "REMOVALS", "SANCTIONS", "Stats", "collect"]
 
 SANCTIONS = ("warn", "block", "remove", "delete")
+REMOVALS = ("remove", "departure_removal")
+FINDINGS = ("warn", "finding")
 
 
 @dataclass
@@ -95,7 +99,7 @@ async def collect(
             stats.rules[chat_id, rule] += count
         if action == "false_positive" and detector:
             stats.false_positives[detector] += count
-        elif kind == "detector" and detector:
+        elif kind == "detector" and detector and action in FINDINGS:
             stats.findings[detector] += count
     await _members(session, chats, stats)
     stats.unreachable = await _unreachable_curators(session, chats)

@@ -1,8 +1,7 @@
 """Announcements and roster pages: administrators only, read-mostly.
 
-Creating an announcement (with the preview of run times and resolved chats) and the
-roster's sync plan belong to the announcements and roster issues, which are not in
-yet; the pages say so instead of offering a form that would do nothing.
+Creating and cancelling announcements is in `views.announce`; the latest roster
+sync (its removals and their outcomes) is read by `bot.web.roster_sync`.
 """
 
 from __future__ import annotations
@@ -12,20 +11,14 @@ from sqlalchemy import func, select
 
 from bot.web.keys import DB, SETTINGS
 from bot.web.render import deny, page, when
-from bot.web.security import viewer_of
-from bot.web.session import Viewer
+from bot.web.roster_sync import latest_sync
+from bot.web.views.announce import admin_only as _admin
 from storage.models import Announcement, Chat, Delivery, Person
 
-__all__ = ["announcement_page", "announcements_page", "cancel_announcement", "roster_page"]
+__all__ = ["announcement_page", "announcements_page", "roster_page"]
 
 ROSTER_PAGE = 200
-
-
-def _admin(request: web.Request) -> Viewer:
-    viewer = viewer_of(request)
-    if not viewer.is_admin:
-        raise deny(request, 403)
-    return viewer
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 async def announcements_page(request: web.Request) -> web.Response:
@@ -46,8 +39,8 @@ async def announcements_page(request: web.Request) -> web.Response:
             "id": a.id,
             "title": a.title or a.text[:60],
             "tags": ", ".join(a.target_tags),
-            "when": when(a.run_at, zone) if a.run_at else (a.cron or ""),
-            "active": a.active,
+            "when": _when(a, zone),
+            "status": a.status,
             "tally": tally.get(a.id, {}),
         }
         for a in items
@@ -84,20 +77,6 @@ async def announcement_page(request: web.Request) -> web.Response:
     return page(request, "announcement.html", {"item": item, "deliveries": deliveries})
 
 
-async def cancel_announcement(request: web.Request) -> web.Response:
-    _admin(request)
-    try:
-        aid = int(request.match_info["id"])
-    except ValueError:
-        raise deny(request, 404) from None
-    async with request.app[DB].transaction() as session:
-        item = await session.get(Announcement, aid)
-        if item is None:
-            raise deny(request, 404)
-        item.active = False
-    raise web.HTTPFound(f"/announcements/{aid}")
-
-
 async def roster_page(request: web.Request) -> web.Response:
     _admin(request)
     stmt = select(Person).order_by(Person.class_name, Person.full_name).limit(ROSTER_PAGE)
@@ -105,6 +84,20 @@ async def roster_page(request: web.Request) -> web.Response:
     async with request.app[DB].transaction() as session:
         people = list((await session.execute(stmt)).scalars())
         summary = [tuple(r) for r in (await session.execute(totals)).all()]
-    return page(
-        request, "roster.html", {"people": people, "summary": summary, "limit": ROSTER_PAGE}
-    )
+        sync = await latest_sync(session, request.app[SETTINGS].timezone)
+    context = {"people": people, "summary": summary, "limit": ROSTER_PAGE, "sync": sync}
+    return page(request, "roster.html", context)
+
+
+def _when(a: Announcement, zone: str) -> str:
+    """The schedule as the administrator wrote it, and the next run in the school's zone."""
+    raw = a.schedule or {}
+    if raw.get("kind") == "once":
+        spec = str(raw.get("at", "")).replace("T", " ")
+    elif raw.get("kind") == "weekly":
+        days = ",".join(DAYS[d] for d in raw.get("days", ()))
+        spec = f"{days} {','.join(raw.get('times', ()))}"
+    else:
+        spec = when(a.run_at, zone) if a.run_at else (a.cron or "")
+    nxt = f" → {when(a.next_run_at, zone)}" if a.next_run_at and a.active else ""
+    return f"{spec} {a.time_zone or ''}".strip() + nxt

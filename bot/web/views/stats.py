@@ -8,7 +8,7 @@ from bot.web.charts import bar_chart, line_chart
 from bot.web.keys import CLOCK, DB
 from bot.web.render import page, texts
 from bot.web.security import viewer_of
-from bot.web.stats import SANCTIONS, collect
+from bot.web.stats import REMOVALS, SANCTIONS, collect
 from bot.web.views.log import visible_chats
 
 __all__ = ["stats_page"]
@@ -29,6 +29,7 @@ async def stats_page(request: web.Request) -> web.Response:
     for chat_id, title in chats:
         for week in stats.weeks:
             row = {a: stats.actions.get((chat_id, week, a), 0) for a in SANCTIONS}
+            row["remove"] = sum(stats.actions.get((chat_id, week, a), 0) for a in REMOVALS)
             messages = stats.messages.get((chat_id, week), 0)
             if messages or any(row.values()):
                 per_chat.append(
