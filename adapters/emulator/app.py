@@ -13,6 +13,7 @@ from aiohttp import web
 from adapters.emulator.control import install_control
 from adapters.emulator.hub import HUB, Emulator
 from adapters.emulator.snapshot import load_snapshot, save_snapshot
+from adapters.emulator.ui import install_ui
 
 __all__ = ["PLATFORMS", "create_emulator_app", "run_emulator"]
 
@@ -68,6 +69,7 @@ def create_emulator_app(
     app[HUB] = hub
     install_control(app)
     hub.front.install(app)
+    install_ui(app)  # the web UI at `/`
     if path is not None:
         app.cleanup_ctx.append(_persist)
     return app

@@ -16,6 +16,7 @@ from bot.cli.announce import announce
 from bot.cli.common import fail
 from bot.cli.config_cmd import config
 from bot.cli.db import db
+from bot.cli.demo import demo
 from bot.cli.detect import detect
 from bot.cli.emulator import emulator
 from bot.cli.roster import chat, roster
@@ -49,6 +50,7 @@ cli.add_command(web)
 cli.add_command(user)
 cli.add_command(detect)
 cli.add_command(announce)
+cli.add_command(demo)
 
 
 def main(argv: list[str] | None = None) -> None:
