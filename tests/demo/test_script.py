@@ -39,3 +39,22 @@ async def test_the_scenario_passes_and_the_world_shows_it(tmp_path: Path) -> Non
             assert set(demo.logins) == {"admin", "curator"}
     finally:
         await demo.stop()
+
+
+async def test_etiket_demo_script_as_a_person_runs_it(tmp_path: Path) -> None:
+    """The command itself, as the README tells a person to run it: it exits 0 only when
+    every step's outcome was checked through the control API."""
+    import asyncio
+    import os
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ETIKET_")}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "demo", "--script",
+        "--port", str(free_port()), "--dir", str(tmp_path),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT, env=env,
+    )  # fmt: skip
+    out, _ = await asyncio.wait_for(proc.communicate(), 120)
+    text = out.decode()
+    assert proc.returncode == 0, text[-3000:]
+    assert "7 step(s) passed" in text, text[-3000:]
