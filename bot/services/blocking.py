@@ -113,18 +113,18 @@ class Blocking:
             await hook(ledger, chat, d, name, row.id)
         return BlockChange(row.id, pid, d.target, d.mode, d.ends_at)
 
-    def started(self, change: BlockChange) -> None:
+    async def started(self, change: BlockChange) -> None:
         """After commit: mute at once and arm the end."""
         if change.mode == "mute":
-            self.m.restrictions.mute(
-                self.m.platform, change.chat_id, change.user_id, change.ends_at
+            await self.m.restrictions.mute(
+                self.m.platform, change.chat_id, change.user_id, change.ends_at, self.m.clock.now()
             )
         self.m.timers.arm(
             f"block:{change.block_id}", change.ends_at, partial(self.expire, change.block_id)
         )
 
-    def ended(self, change: BlockChange) -> None:
-        self.m.restrictions.unmute(self.m.platform, change.chat_id, change.user_id)
+    async def ended(self, change: BlockChange) -> None:
+        await self.m.restrictions.unmute(self.m.platform, change.chat_id, change.user_id)
         self.m.timers.cancel(f"block:{change.block_id}")
 
     async def block(
@@ -147,7 +147,7 @@ class Blocking:
             if isinstance(d, Refusal):
                 return d
             change = await self.carry_out(ledger, chat, d, name, reply_to)
-        self.started(change)
+        await self.started(change)
         return None
 
     async def current(
@@ -178,7 +178,7 @@ class Blocking:
                 return d
             change = await self.lift(ledger, chat, row, d, name, reply_to)
         if change is not None:
-            self.ended(change)
+            await self.ended(change)
         return None
 
     async def lift(
@@ -240,7 +240,7 @@ class Blocking:
             fresh = await Blocks(ledger.session).get(block_id)
             change = await self.lift(ledger, chat, fresh, d, name) if fresh is not None else None
         if change is not None:
-            self.ended(change)
+            await self.ended(change)
 
     async def rearm(self) -> int:
         """At start: arm every open block's end; those already due are lifted now."""

@@ -166,7 +166,7 @@ class Windows:
                     name = notice[0]
                     change = await self.blocking.lift(ledger, case.chat, case.block, d, name)
         if change is not None:
-            self.blocking.ended(change)
+            await self.blocking.ended(change)
 
     async def _notice(self, case: BlockCase) -> tuple[str, list[str]]:
         """The blocked person's name and who is told the outcome, read before the
@@ -226,7 +226,7 @@ class Windows:
             change = await self.blocking.lift(ledger, case.chat, case.block, d, name)
         if change is None:
             return f.t(Reason.NOT_BLOCKED.value)
-        self.blocking.ended(change)
+        await self.blocking.ended(change)
         return f.t("consent_flow.confirmed_done")
 
     async def rearm(self) -> int:

@@ -113,7 +113,7 @@ class Detection:
                 sub = Ledger(ledger.session, m.platform, f"{key}:{finding.rule}")
                 await self._review(sub, chat, event, finding, rules, name, to)
         if change is not None:
-            self.warnings.blocking.started(change)
+            await self.warnings.blocking.started(change)
 
     async def _fresh(self, event: Event, finding: Finding) -> bool:
         """Whether a review of this finding is worth a notice (flood: once in a while)."""

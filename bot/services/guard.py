@@ -1,9 +1,10 @@
 """Deleting what a muted person or a held newcomer writes, before any handler runs.
 
 Regulation point 5 (mute: "their messages are deleted while blocked") and point 3
-(policy `hold_newcomers`). The check is in memory (`Restrictions`), so a muted
-person's message is queued for deletion within the same event-loop turn; the
-deletion goes through the outbox like every platform call.
+(policy `hold_newcomers`). The check (`Restrictions`) is in memory or one Redis
+MGET, never the database, so a muted person's message is queued for deletion
+within the same event-loop turn; the deletion goes through the outbox like every
+platform call.
 """
 
 from __future__ import annotations
@@ -25,11 +26,12 @@ class Guard:
         if event.is_private or not event.message_id:
             return False
         m, key = self.m, (event.platform, event.chat_id, event.user_id)
-        if m.restrictions.is_muted(*key, m.clock.now()):
+        standing = await m.restrictions.of(*key, m.clock.now())
+        if standing.muted:
             async with m.deciding(event.key) as ledger:
                 await ledger.delete("muted", event.chat_id, [event.message_id])
             return True
-        if m.restrictions.is_held(*key):
+        if standing.held:
             note = await m.state.remember(f"held-note:{':'.join(key)}", HELD_NOTE_EVERY)
             async with m.deciding(event.key) as ledger:
                 await ledger.delete("held", event.chat_id, [event.message_id])

@@ -46,7 +46,7 @@ class Members:
             text = f.t("joining.welcome", name=name, rules=f.rules(rules))
             await ledger.send("welcome", chat_id, text, keyboard=keyboard)
         if policy.hold_newcomers:
-            m.restrictions.hold(m.platform, chat_id, user_id)
+            await m.restrictions.hold(m.platform, chat_id, user_id)
 
     async def _still_blocked(self, ledger: Ledger, chat: Chat, block: Block, name: str) -> None:
         f = self.m.formats
@@ -79,7 +79,7 @@ class Members:
     async def left(self, event: Event) -> None:
         m = self.m
         m.moderators.forget(event.chat_id)
-        m.restrictions.release(m.platform, event.chat_id, event.user_id)
+        await m.restrictions.release(m.platform, event.chat_id, event.user_id)
         async with m.db.transaction() as session:
             ledger = Ledger(session, m.platform, event.key)
             chat = await ledger.chat(event.chat_id)
@@ -99,7 +99,7 @@ class Members:
                 await ledger.record(
                     "rules_ack", Actor.person(event.user_id), chat.id, at=now, target=event.user_id
                 )
-        m.restrictions.release(m.platform, event.chat_id, event.user_id)
+        await m.restrictions.release(m.platform, event.chat_id, event.user_id)
         await m.adapter.answer_button(event, m.formats.t("joining.acknowledged"))
 
     async def bot_added(self, event: Event) -> None:

@@ -64,7 +64,7 @@ class Warnings:
                 ledger, chat, policy, rule, target, actor, reason, now, name, recipients, reply_to
             )
         if change is not None:
-            self.blocking.started(change)
+            await self.blocking.started(change)
 
     async def issue(
         self,

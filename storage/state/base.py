@@ -21,6 +21,14 @@ class EphemeralState(Protocol):
         """Record `key` for `ttl` seconds; True if it was new, False if already known."""
         ...
 
+    async def known(self, key: str) -> bool:
+        """Whether `key` is remembered now, without recording it.
+
+        Intake checks this before handling an event and remembers the event only
+        after it was handled, so a crash in between never drops it (it comes again).
+        """
+        ...
+
     async def forget(self, key: str) -> None:
         """Drop `key` (used when processing of a remembered event failed)."""
         ...

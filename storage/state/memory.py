@@ -75,6 +75,9 @@ class MemoryState:
         self._seen.set(key, True, self._clock() + ttl)
         return True
 
+    async def known(self, key: str) -> bool:
+        return self._seen.get(key) is not None
+
     async def forget(self, key: str) -> None:
         self._seen.pop(key)
 

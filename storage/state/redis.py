@@ -81,6 +81,9 @@ class RedisState:
         created = await self.client.set(self._key("seen", key), b"1", nx=True, px=_ms(ttl))
         return bool(created)
 
+    async def known(self, key: str) -> bool:
+        return bool(await self.client.exists(self._key("seen", key)))
+
     async def forget(self, key: str) -> None:
         await self.client.delete(self._key("seen", key))
 

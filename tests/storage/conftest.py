@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 
 from storage.db import Database
 from storage.migrate import upgrade
-from storage.state import MemoryState, RedisState
+from storage.state import EphemeralState, FallbackState, MemoryState, RedisState
 
 POSTGRES_URL = os.environ.get(
     "ETIKET_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -99,26 +99,33 @@ async def _redis_client() -> Redis:
     return client
 
 
-@pytest.fixture(params=["memory", "redis"])
+@pytest.fixture(params=["memory", "redis", "fallback"])
 async def state_pair(
     request: pytest.FixtureRequest,
-) -> AsyncIterator[tuple[MemoryState, MemoryState] | tuple[RedisState, RedisState]]:
+) -> AsyncIterator[tuple[EphemeralState, EphemeralState]]:
     """Two handles on one shared state: the same object in memory, two Redis clients.
 
-    Each test gets its own Redis key prefix; its keys are deleted afterwards.
+    `fallback` is a `FallbackState` over each client, while Redis answers. Each test
+    gets its own Redis key prefix; its keys are deleted afterwards.
     """
     if request.param == "memory":
         state = MemoryState()
         yield state, state
         return
     prefix = f"etiket-test:{uuid.uuid4().hex}:"
-    first = RedisState(await _redis_client(), prefix=prefix)
-    second = RedisState(await _redis_client(), prefix=prefix)
+    redis = [RedisState(await _redis_client(), prefix=prefix) for _ in range(2)]
+    if request.param == "fallback":
+        first: EphemeralState = FallbackState(redis[0])
+        second: EphemeralState = FallbackState(redis[1])
+    else:
+        first, second = redis
     try:
         yield first, second
     finally:
-        keys = [key async for key in first.client.scan_iter(match=f"{prefix}*")]
+        if isinstance(first, FallbackState):
+            assert not first.degraded
+        keys = [key async for key in redis[0].client.scan_iter(match=f"{prefix}*")]
         if keys:
-            await first.client.delete(*keys)
+            await redis[0].client.delete(*keys)
         await first.close()
         await second.close()

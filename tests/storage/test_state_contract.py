@@ -12,7 +12,14 @@ import time
 
 import pytest
 
-from storage.state import EphemeralState, MemoryState, RedisState, make_state
+from storage.state import (
+    FAIL_FAST,
+    EphemeralState,
+    FallbackState,
+    MemoryState,
+    RedisState,
+    make_state,
+)
 
 Pair = tuple[EphemeralState, EphemeralState]
 
@@ -29,6 +36,23 @@ class TestEphemeralStateContract:
         assert await first.remember("vk:event-1", 30) is False
         assert await second.remember("vk:event-1", 30) is False
         assert await second.remember("vk:event-2", 30) is True
+
+    async def test_known_reports_without_remembering(self, state_pair: Pair) -> None:
+        first, second = state_pair
+        assert await first.known("vk:event-k") is False
+        assert await first.remember("vk:event-k", 30) is True  # `known` recorded nothing
+        assert await first.known("vk:event-k") is True
+        assert await second.known("vk:event-k") is True
+        assert await second.known("vk:event-other") is False
+
+    async def test_known_ends_with_forget_and_ttl(self, state_pair: Pair) -> None:
+        first, second = state_pair
+        await first.remember("max:forgotten", 30)
+        await second.forget("max:forgotten")
+        assert await first.known("max:forgotten") is False
+        await first.remember("max:short", 0.1)
+        await asyncio.sleep(0.15)
+        assert await second.known("max:short") is False
 
     async def test_forget_allows_processing_again(self, state_pair: Pair) -> None:
         first, second = state_pair
@@ -82,6 +106,9 @@ class TestEphemeralStateContract:
         """Concurrent reservations from two clients never exceed the rate together."""
         first, second = state_pair
         rate = 25.0
+        # Open the connections first: setting one up inside the timed part delays that
+        # call by milliseconds, which the client-side measurement below would misread.
+        await asyncio.gather(*(s.known("warm-up") for s in (first, second) for _ in range(6)))
         started = time.monotonic()
 
         async def reserve(state: EphemeralState) -> float:
@@ -118,9 +145,16 @@ class TestEphemeralStateContract:
                 assert probe is False
 
 
-def test_make_state_picks_by_url() -> None:
+async def test_make_state_picks_by_url() -> None:
     assert isinstance(make_state(None), MemoryState)
     assert isinstance(make_state(""), MemoryState)
-    state = make_state("redis://127.0.0.1:6379/15")
-    assert isinstance(state, RedisState)
-    assert state.prefix == "etiket:"
+    single = make_state("redis://127.0.0.1:6379/15")
+    assert isinstance(single, FallbackState)  # one process: degrades to memory
+    strict = make_state("redis://127.0.0.1:6379/15", fallback=False)
+    assert isinstance(strict, RedisState)  # workers: errors propagate
+    assert single.redis.prefix == strict.prefix == "etiket:"
+    for redis in (single.redis, strict):
+        options = redis.client.connection_pool.connection_kwargs
+        assert options["socket_timeout"] == options["socket_connect_timeout"] == FAIL_FAST
+    await single.close()
+    await strict.close()

@@ -60,12 +60,12 @@ async def test_auto_mode_blocks_and_the_timer_lifts_it(db: Database, adapter: Fa
     for n in range(4):
         await _warn(services, chat, f"vk:{chat}:{n}")
     m = services.m
-    assert m.restrictions.is_muted("vk", chat, STUDENT, m.clock.now())
+    assert await m.restrictions.is_muted("vk", chat, STUDENT, m.clock.now())
     [name] = m.timers.pending()
     assert isinstance(m.clock, FakeClock)
     m.clock.advance(days=3, seconds=1)  # obscene: 3 days by default
     assert await m.timers.run_due() == 1
-    assert not m.restrictions.is_muted("vk", chat, STUDENT, m.clock.now())
+    assert not await m.restrictions.is_muted("vk", chat, STUDENT, m.clock.now())
     async with db.transaction() as session:
         row = await Chats(session).find("vk", chat)
         assert row is not None
