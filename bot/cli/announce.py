@@ -8,24 +8,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from bot.announcements import (
-    Preview,
-    QuietHours,
-    Schedule,
-    ScheduleError,
-    TargetError,
-    parse_at,
-    parse_every,
-    parse_targets,
-    parse_zone,
-)
+from bot.announcements import Preview
 from bot.cli.common import config_option, fail, settings_or_exit
+from bot.services.announcement_specs import SpecError, SpecFields, parse_spec
 from bot.services.announcements import AnnouncementService, NewAnnouncement
 from storage import Database
 
@@ -54,37 +44,24 @@ def _run(config_path: Path | None, job: Callable[[AnnouncementService], Awaitabl
         fail(f"cannot reach the database: {exc}")
 
 
-def _schedule(at: str | None, every: str | None, until: str | None, count: int | None) -> Schedule:
-    if (at is None) == (every is None):
-        raise ScheduleError("give exactly one of --at or --every")
-    if at is not None:
-        if until or count:
-            raise ScheduleError("--until and --count apply to --every only")
-        return parse_at(at)
-    try:
-        end = date.fromisoformat(until) if until else None
-    except ValueError:
-        raise ScheduleError(f"bad --until {until!r}, expected YYYY-MM-DD") from None
-    assert every is not None
-    return parse_every(every, until=end, count=count)
-
-
 def _spec(options: dict[str, Any], default_zone: str) -> NewAnnouncement:
+    """The options through the parser the dashboard's form uses too."""
+    fields = SpecFields(
+        text=options.get("text") or "",
+        targets=options["to"],
+        at=options["at"] or "",
+        every=options["every"] or "",
+        until=options["until"] or "",
+        count=options["count"],
+        tz=options["tz"] or "",
+        quiet=options.get("quiet") or "",
+        urgent=options.get("urgent", False),
+        pin=options.get("pin", False),
+        author=options.get("author"),
+    )
     try:
-        zone = options["tz"] or default_zone
-        parse_zone(zone)
-        quiet = QuietHours.parse(options["quiet"]) if options.get("quiet") else None
-        return NewAnnouncement(
-            text=options.get("text") or "",
-            targets=parse_targets(options["to"]),
-            schedule=_schedule(options["at"], options["every"], options["until"], options["count"]),
-            time_zone=zone,
-            urgent=options.get("urgent", False),
-            pin=options.get("pin", False),
-            author=options.get("author"),
-            quiet=quiet,
-        )
-    except (ScheduleError, TargetError, ValueError) as exc:
+        return parse_spec(fields, default_zone)
+    except SpecError as exc:
         fail(str(exc), code=2)
 
 

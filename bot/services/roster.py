@@ -1,8 +1,9 @@
 """The roster in storage: load it, import it, apply a sync plan (regulation point 8).
 
-Applying a plan is one transaction: the roster changes, the chat retags, and for
-each removal an audit record (action `departure_removal`, rule "departure
-(regulation point 8)": not a sanction, no strike) with its outbox `remove` row.
+Applying a plan is one transaction: the roster changes, the chat retags, the plan
+itself (a `roster_syncs` row, what the dashboard's roster page shows), and for each
+removal an audit record (action `departure_removal`, rule "departure (regulation
+point 8)": not a sanction, no strike) with its outbox `remove` row.
 Outbox keys carry the sync id (a digest of the export), so a re-run of the same
 sync queues nothing twice; `bot.services.roster_removals` carries them out.
 """
@@ -19,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.moderation.roster import ChatInfo, RosterRow, SyncPlan
 from storage import Database
-from storage.models import Chat, FamilyLink, Membership, Person, PersonChat
+from storage.models import Chat, FamilyLink, Membership, Person, PersonChat, RosterSync
 from storage.repos import AuditLog, Chats, Outbox
 
 __all__ = [
@@ -128,6 +129,7 @@ async def apply_plan(
     keys = []
     async with db.transaction() as session:
         await _write_people(session, plan.roster)
+        session.add(RosterSync(sync_id=sync, actor_id=actor_id, plan=plan.as_dict()))
         chats, audit, outbox = Chats(session), AuditLog(session), Outbox(session)
         for retag in plan.retags:
             chat = await chats.get(retag.chat_id)

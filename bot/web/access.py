@@ -1,8 +1,10 @@
-"""Who looked at whose data: every log page, case and export a viewer opens.
+"""Who looked at whose data, and what they changed from the dashboard.
 
-These are audit rows like any other (append-only, `actor_kind` "person", the account
-as `dashboard:<name>`), with `chat_id` left empty so that a viewing never takes a
-case number from the chat's counter; the filter or case goes in `reason`.
+Every log page, case and export a viewer opens, and every announcement they create
+or cancel, is an audit row like any other (append-only, `actor_kind` "person", the
+account as `dashboard:<name>`), with `chat_id` left empty so that a viewing never
+takes a case number from the chat's counter; the filter, case or announcement goes
+in `reason`.
 """
 
 from __future__ import annotations

@@ -6,9 +6,10 @@ through globals, so a test builds an app with its own clock and database.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from aiohttp import web
 from argon2 import PasswordHasher
@@ -34,6 +35,9 @@ class WebOptions:
     metrics_token: str | None = None
     secure_cookies: bool = False
     session_hours: int = 12
+    health: Callable[[], Awaitable[dict[str, Any]]] | None = None
+    """The running bot's own report for `/healthz` (Redis, worker, scheduler); a
+    report with `"degraded": true` makes the status `degraded`."""
 
 
 DB = web.AppKey("db", Database)

@@ -3,7 +3,8 @@
 Paging is by `(created_at, id)` descending from a cursor, never by OFFSET, so page
 1,000 costs what page 1 does; every filter column has an index that ends in
 `(created_at, id)` (migration 0004). The dashboard's own rows (`viewed`,
-`exported`: who looked at whose data) are left out unless asked for by action.
+`exported`: who looked at whose data; `announcement_created`, `_cancelled`: what
+they changed) are left out unless asked for by action.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ __all__ = [
     "log_query",
 ]
 
-DASHBOARD_ACTIONS = ("viewed", "exported")
+DASHBOARD_ACTIONS = ("viewed", "exported", "announcement_created", "announcement_cancelled")
 Cursor = tuple[datetime, int]
 
 

@@ -27,7 +27,7 @@ from storage.models.dashboard import (
 from storage.models.membership import Membership
 from storage.models.outbox import OUTBOX_STATUSES, PlatformAction
 from storage.models.people import FamilyLink, Person
-from storage.models.roster import PersonChat
+from storage.models.roster import PersonChat, RosterSync
 from storage.models.sanctions import BLOCK_MODES, Block, Strike
 from storage.models.school import Chat, ChatCurator, ChatTag, School
 
@@ -64,6 +64,7 @@ __all__ = [
     "Person",
     "PersonChat",
     "PlatformAction",
+    "RosterSync",
     "School",
     "Strike",
     "UTCDateTime",

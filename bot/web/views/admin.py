@@ -1,7 +1,7 @@
 """Announcements and roster pages: administrators only, read-mostly.
 
 Creating and cancelling announcements is in `views.announce`; the latest roster
-sync (its removals and their outcomes) is read by `bot.web.roster_sync`.
+sync (its whole plan, and its removals' outcomes) is read by `bot.web.roster_sync`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from aiohttp import web
 from sqlalchemy import func, select
 
 from bot.web.keys import DB, SETTINGS
-from bot.web.render import deny, page, when
+from bot.web.render import deny, page, texts, when
 from bot.web.roster_sync import latest_sync
 from bot.web.views.announce import admin_only as _admin
 from storage.models import Announcement, Chat, Delivery, Person
@@ -84,7 +84,7 @@ async def roster_page(request: web.Request) -> web.Response:
     async with request.app[DB].transaction() as session:
         people = list((await session.execute(stmt)).scalars())
         summary = [tuple(r) for r in (await session.execute(totals)).all()]
-        sync = await latest_sync(session, request.app[SETTINGS].timezone)
+        sync = await latest_sync(session, request.app[SETTINGS].timezone, texts(request))
     context = {"people": people, "summary": summary, "limit": ROSTER_PAGE, "sync": sync}
     return page(request, "roster.html", context)
 

@@ -5,6 +5,9 @@ the chats the targets resolve to, with the form filled again; `step=create` stor
 it through `AnnouncementService`, as the CLI does. The running bot's scheduler
 re-checks within a minute and picks it up, so `kick` is a no-op here.
 Administrators only; the CSRF token is checked by `security.auth_middleware`.
+The fields are read by `parse_spec`, the CLI's parser, and errors are shown in the
+viewer's language. Creating and cancelling write an audit row each (who did what to
+which announcement), as viewings and exports do.
 """
 
 from __future__ import annotations
@@ -15,16 +18,11 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.announcements import (
-    Preview,
-    ScheduleError,
-    TargetError,
-    parse_at,
-    parse_every,
-    parse_targets,
-    parse_zone,
-)
+from bot.announcements import Preview, QuietHours
+from bot.i18n import Texts
+from bot.services.announcement_specs import SpecError, SpecFields, parse_spec, quiet_between
 from bot.services.announcements import AnnouncementService, NewAnnouncement
+from bot.web.access import record_access
 from bot.web.keys import CLOCK, DB, SETTINGS
 from bot.web.render import deny, page, texts
 from bot.web.security import viewer_of
@@ -43,7 +41,11 @@ class Draft:
     targets: str = ""
     at: str = ""
     every: str = ""
+    until: str = ""
+    count: str = ""
     tz: str = ""
+    quiet_start: str = ""
+    quiet_end: str = ""
     urgent: bool = False
     pin: bool = False
 
@@ -66,25 +68,32 @@ def service(request: web.Request) -> AnnouncementService:
     )
 
 
-def _spec(draft: Draft, request: web.Request) -> NewAnnouncement:
-    """The announcement the form describes; raises `ValueError` with the reason."""
+class FormError(ValueError):
+    """A form field the page names, already in the viewer's language."""
+
+
+def _spec(draft: Draft, catalogue: Texts) -> NewAnnouncement:
+    """The announcement the form describes; raises `FormError` with the reason."""
     if not draft.text.strip():
-        raise ValueError(texts(request).t("web.text_required"))
+        raise FormError(catalogue.t("web.text_required"))
     if len(draft.text) > MAX_TEXT:
-        raise ValueError(f"text longer than {MAX_TEXT} characters")
-    if bool(draft.at.strip()) == bool(draft.every.strip()):
-        raise ScheduleError("give exactly one of 'once at' or 'every'")
-    schedule = parse_at(draft.at) if draft.at.strip() else parse_every(draft.every)
-    parse_zone(draft.tz)
-    items = [t.strip() for t in draft.targets.replace(";", ",").split(",") if t.strip()]
-    return NewAnnouncement(
-        text=draft.text.strip(),
-        targets=parse_targets(items),
-        schedule=schedule,
-        time_zone=draft.tz,
-        urgent=draft.urgent,
-        pin=draft.pin,
-    )
+        raise FormError(catalogue.t("web.spec_text_too_long", limit=MAX_TEXT))
+    try:
+        fields = SpecFields(
+            text=draft.text,
+            targets=draft.targets,
+            at=draft.at,
+            every=draft.every,
+            until=draft.until,
+            count=draft.count,
+            tz=draft.tz,
+            quiet=quiet_between(draft.quiet_start, draft.quiet_end),
+            urgent=draft.urgent,
+            pin=draft.pin,
+        )
+        return parse_spec(fields, draft.tz)
+    except SpecError as exc:
+        raise FormError(catalogue.t(f"web.spec_{exc.problem}", **exc.values)) from None
 
 
 def _form(request: web.Request, draft: Draft, **extra: Any) -> web.Response:
@@ -93,11 +102,26 @@ def _form(request: web.Request, draft: Draft, **extra: Any) -> web.Response:
     return page(request, "announcement_new.html", context, status=status)
 
 
-def _shown(view: Preview) -> dict[str, Any]:
+def _shown(view: Preview, spec: NewAnnouncement, default: QuietHours, t: Texts) -> dict[str, Any]:
+    """The runs, the chats, and the rules that shaped the runs (end, quiet hours)."""
+    rules = []
+    if spec.schedule.until is not None:
+        rules.append(t.t("web.preview_until", until=spec.schedule.until.isoformat()))
+    if spec.schedule.count is not None:
+        rules.append(t.t("web.preview_count", count=spec.schedule.count))
+    quiet = spec.quiet or default
+    if spec.urgent:
+        rules.append(t.t("web.preview_urgent"))
+    elif quiet.start == quiet.end:
+        rules.append(t.t("web.preview_no_quiet"))
+    else:
+        key = "web.preview_quiet_set" if spec.quiet else "web.preview_quiet_default"
+        rules.append(t.t(key, quiet=str(quiet)))
     return {
         "runs": [f"{r:%Y-%m-%d %H:%M %Z}" for r in view.runs],
         "chats": [{"id": c.id, "title": c.title, "tags": ", ".join(c.tags)} for c in view.chats],
         "unmatched": list(view.unmatched),
+        "rules": rules,
     }
 
 
@@ -107,7 +131,7 @@ async def new_announcement(request: web.Request) -> web.Response:
 
 
 async def create_announcement(request: web.Request) -> web.Response:
-    admin_only(request)
+    viewer = admin_only(request)
     form = await request.post()
 
     def field(name: str) -> str:
@@ -119,24 +143,34 @@ async def create_announcement(request: web.Request) -> web.Response:
         targets=field("targets"),
         at=field("at"),
         every=field("every"),
+        until=field("until"),
+        count=field("count"),
         tz=field("tz").strip() or request.app[SETTINGS].timezone,
+        quiet_start=field("quiet_start"),
+        quiet_end=field("quiet_end"),
         urgent=field("urgent") == "on",
         pin=field("pin") == "on",
     )
+    catalogue = texts(request)
     try:
-        spec = _spec(draft, request)
-    except (ScheduleError, TargetError, ValueError) as exc:
+        spec = _spec(draft, catalogue)
+    except FormError as exc:
         return _form(request, draft, error=str(exc))
     svc = service(request)
     if field("step") != "create" or field("previewed") != draft.digest():
-        shown = _shown(await svc.preview(spec))
+        shown = _shown(await svc.preview(spec), spec, svc.quiet, catalogue)
         return _form(request, draft, preview=shown, previewed=draft.digest())
     ann = await svc.create(spec)
+    # The service commits the announcement itself, so the audit row follows it in a
+    # second transaction: a crash between the two leaves the announcement unaudited.
+    async with request.app[DB].transaction() as session:
+        what = f"announcement #{ann.id} ({ann.status}): {ann.title}"
+        await record_access(session, viewer, "announcement_created", what)
     raise web.HTTPFound(f"/announcements/{ann.id}")
 
 
 async def cancel_announcement(request: web.Request) -> web.Response:
-    admin_only(request)
+    viewer = admin_only(request)
     try:
         aid = int(request.match_info["id"])
     except ValueError:
@@ -144,5 +178,7 @@ async def cancel_announcement(request: web.Request) -> web.Response:
     svc = service(request)
     if await svc.get(aid) is None:
         raise deny(request, 404)
-    await svc.cancel(aid)
+    if await svc.cancel(aid):  # an announcement already over is left alone, unaudited
+        async with request.app[DB].transaction() as session:
+            await record_access(session, viewer, "announcement_cancelled", f"announcement #{aid}")
     raise web.HTTPFound(f"/announcements/{aid}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+from typing import Any
 
 from aiohttp import web
 from sqlalchemy import text
@@ -20,13 +21,25 @@ __all__ = ["healthz", "metrics"]
 
 
 async def healthz(request: web.Request) -> web.Response:
+    """`ok`, `degraded` (working, but e.g. on in-process state without Redis: 200) or
+    `error` (the database cannot be reached: 503), with the bot's own report."""
+    body: dict[str, Any] = {"status": "ok", "database": "ok"}
+    probe = request.app[OPTIONS].health
+    if probe is not None:
+        try:
+            report = await probe()
+        except Exception as exc:
+            report = {"bot": f"report failed: {type(exc).__name__}", "degraded": True}
+        if report.pop("degraded", False):
+            body["status"] = "degraded"
+        body.update(report)
     try:
         async with request.app[DB].transaction() as session:
             await session.execute(text("SELECT 1"))
     except Exception as exc:  # any failure means "not healthy", and says which
-        body = {"status": "error", "database": type(exc).__name__}
+        body.update(status="error", database=type(exc).__name__)
         return web.json_response(body, status=503)
-    return web.json_response({"status": "ok", "database": "ok"})
+    return web.json_response(body)
 
 
 def _loopback(request: web.Request) -> bool:

@@ -12,12 +12,13 @@ from bot.moderation.roster import RosterRow, plan_sync
 from bot.services import roster as service
 from bot.services.roster_removals import carry_out, outcomes, retry_failed
 from storage import Database
-from storage.models import AuditRecord, Strike
+from storage.models import AuditRecord, RosterSync, Strike
 from storage.repos import Chats
 from tests.storage.conftest import postgresql_url, sqlite_url  # noqa: F401  (fixtures)
 
 TABLES = ("platform_actions", "audit_log", "case_counters", "memberships", "chat_tags",
-          "chat_curators", "chats", "family_links", "person_chats", "people")  # fmt: skip
+          "chat_curators", "chats", "family_links", "person_chats", "people",
+          "roster_syncs")  # fmt: skip
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -116,3 +117,26 @@ async def test_class_move_retags_chats(db: Database) -> None:
     async with db.transaction() as session:
         tags = sorted(t for c in (await service.load_state(session)).chats for t in c.tags)
     assert tags == ["6А", "6А-родители", "учительская"]
+
+
+async def test_every_applied_plan_is_stored_whole(db: Database) -> None:
+    """Arrivals, class moves, departures and removals, as shown: the dashboard reads them."""
+    await setup(db)
+    rows = [
+        *(r for r in ROSTER if r.person_id != "s1"),  # s1 departs
+        RosterRow("s3", "Ученик 3", "student", "5А", vk_user_id="3"),  # arrives
+    ]
+    rows = [replace(r, class_name="6Б") if r.person_id == "s2" else r for r in rows]
+    plan = await plan_for(db, rows)
+    sync = service.sync_id(rows)
+    await service.apply_plan(db, plan, sync, actor_id="5")  # type: ignore[arg-type]
+    async with db.transaction() as session:
+        [stored] = (await session.execute(select(RosterSync))).scalars()
+    assert stored.sync_id == sync and stored.actor_id == "5"
+    assert stored.applied_at.tzinfo is not None
+    assert stored.plan == plan.as_dict()  # type: ignore[attr-defined]
+    assert [p["person_id"] for p in stored.plan["departures"]] == ["s1"]
+    assert [p["person_id"] for p in stored.plan["arrivals"]] == ["s3"]
+    [move] = stored.plan["class_changes"]
+    assert (move["person_id"], move["old"], move["new"]) == ("s2", "5А", "6Б")
+    assert {(r["person_id"], r["reason"]) for r in stored.plan["removals"]} >= {("s1", "departed")}
