@@ -18,6 +18,7 @@ from adapters.base import Event
 from bot.filters.base import Filter, FilterResult
 from bot.handler import CallableObject
 from bot.router import ERROR, UNHANDLED, Router
+from bot.unavailable import is_unavailable
 
 __all__ = ["Dispatcher", "ErrorEvent", "ExceptionType"]
 
@@ -65,13 +66,20 @@ class Dispatcher(Router):
         return self.workflow_data[key]
 
     async def feed_event(self, event: Event, **data: Any) -> Any:
-        """Route one event; never raises except on cancellation."""
+        """Route one event; raises only on cancellation or when a backing service is down.
+
+        A handler's failure is an error event (logged, the event skipped). A failure
+        because PostgreSQL or Redis cannot be reached is raised instead, so the
+        caller keeps the event (unacknowledged) and offers it again later.
+        """
         merged = {**self.workflow_data, **data} if data else self.workflow_data.copy()
         try:
             return await self.propagate(event.kind, event, merged)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
+            if is_unavailable(exc):
+                raise
             return await self._on_error(exc, event, merged)
 
     async def _on_error(self, exc: Exception, event: Event, data: dict[str, Any]) -> Any:

@@ -11,9 +11,10 @@ import contextlib
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Sequence
+from typing import Protocol
 
-from adapters.base import EventSource
-from bot.intake import Intake
+from adapters.base import Event, EventSource
+from bot.dispatcher import Dispatcher
 
 __all__ = ["Runner"]
 
@@ -22,12 +23,18 @@ log = logging.getLogger("etiket.runner")
 Hook = Callable[[], Awaitable[None]]
 
 
+class BatchSink(Protocol):
+    """Where sources hand their batches: the intake, or a receiver's stream sink."""
+
+    async def handle_batch(self, events: Sequence[Event]) -> None: ...
+
+
 class Runner:
     """Runs until `stop()` or SIGINT/SIGTERM; a crashed source is restarted after a pause."""
 
     def __init__(
         self,
-        intake: Intake,
+        intake: BatchSink,
         sources: Sequence[EventSource],
         *,
         on_startup: Sequence[Hook] = (),
@@ -51,10 +58,11 @@ class Runner:
             for sig in (signal.SIGINT, signal.SIGTERM):
                 with contextlib.suppress(NotImplementedError, RuntimeError):
                     loop.add_signal_handler(sig, self.stop)
-        dp = self.intake.dispatcher
+        dp: Dispatcher | None = getattr(self.intake, "dispatcher", None)
         for hook in self.on_startup:
             await hook()
-        await dp.emit_startup()
+        if dp is not None:
+            await dp.emit_startup()
         tasks = [asyncio.create_task(self._keep(s), name=f"source:{s!r}") for s in self.sources]
         self.started.set()
         log.info("etiket is running with %d event source(s)", len(tasks))
@@ -68,7 +76,8 @@ class Runner:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-            await dp.emit_shutdown()
+            if dp is not None:
+                await dp.emit_shutdown()
             for hook in reversed(self.on_shutdown):
                 try:
                     await hook()

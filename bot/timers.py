@@ -35,12 +35,19 @@ class Timers:
         self.scheduler = scheduler
         self._armed: dict[str, tuple[datetime, TimerAction]] = {}
         self.fired = 0
+        self.active = True
+        """Whether this process fires its timers. In worker mode only the scheduler
+        leader's do (`bot.scale.leader`); the others keep theirs armed, unfired."""
 
     @classmethod
     def with_scheduler(cls, clock: Clock) -> Timers:
         return cls(clock, scheduler=AsyncIOScheduler(timezone=UTC))
 
     def arm(self, name: str, at: datetime, action: TimerAction) -> None:
+        current = self._armed.get(name)
+        if current is not None and current[0] == at and self._scheduled(name):
+            self._armed[name] = (at, action)
+            return  # re-armed from the database unchanged: keep the scheduler's job
         self._armed[name] = (at, action)
         if self.scheduler is not None:
             # No misfire limit: a timer late because the loop was busy still runs.
@@ -52,6 +59,9 @@ class Timers:
                 replace_existing=True,
                 misfire_grace_time=None,
             )
+
+    def _scheduled(self, name: str) -> bool:
+        return self.scheduler is None or self.scheduler.get_job(name) is not None
 
     def cancel(self, name: str) -> None:
         if self._armed.pop(name, None) is not None and self.scheduler is not None:
@@ -72,6 +82,8 @@ class Timers:
         return len(due)
 
     async def _fire(self, name: str) -> None:
+        if not self.active:
+            return  # not the scheduler leader: the leader fires it (and re-arms from rows)
         armed = self._armed.pop(name, None)
         if armed is None:
             return

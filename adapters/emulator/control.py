@@ -160,6 +160,20 @@ async def chat_message(request: web.Request) -> web.Response:
     return web.json_response({"message_id": front.message_ref(chat, message.id)}, status=201)
 
 
+@routes.post("/emulator/bulk")
+async def bulk_messages(request: web.Request) -> web.Response:
+    """Many people write at once (load and crash tests): `{"messages": [{chat_id,
+    from_id, text}, ...]}`, posted in the given order; answers their message ids."""
+    body, hub = await _body(request), _hub(request)
+    front = hub.bot_front
+    ids = []
+    for item in body.get("messages") or ():
+        chat = _chat(hub, str(item["chat_id"]))
+        message = hub.world.post(chat, front.parse_user(item["from_id"]), str(item["text"]), None)
+        ids.append(front.message_ref(chat, message.id))
+    return web.json_response({"message_ids": ids}, status=201)
+
+
 @routes.patch("/emulator/chats/{chat_id}/messages/{message_id}")
 async def edit_message(request: web.Request) -> web.Response:
     body, hub = await _body(request), _hub(request)

@@ -9,11 +9,13 @@ dispatcher's `workflow_data` as `announcements` for the `/объявление` 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from bot.app.health import health_report
 from bot.app.metrics import BotMetrics, MetricsMiddleware
 from bot.clock import Clock
 from bot.config import Settings
@@ -29,11 +31,21 @@ __all__ = ["Extras", "WebServer", "attach_extras"]
 
 log = logging.getLogger("etiket.app")
 
+HealthReport = Callable[[], Awaitable[dict[str, Any]]]
+
 
 class WebServer:
     """The dashboard on `settings.web.host:port` for the runner's lifetime."""
 
-    def __init__(self, settings: Settings, db: Database, metrics: BotMetrics, clock: Clock):
+    def __init__(
+        self,
+        settings: Settings,
+        db: Database,
+        metrics: BotMetrics,
+        clock: Clock,
+        health: HealthReport | None = None,
+    ) -> None:
+        self.health = health
         self.settings = settings
         self.db = db
         self.metrics = metrics
@@ -51,6 +63,7 @@ class WebServer:
         options = WebOptions(
             metrics_token=self.settings.secret(section.metrics_token),
             secure_cookies=section.secure_cookies,
+            health=self.health,
         )
         app = create_web_app(
             self.settings, self.db, metrics=self.metrics, options=options, clock=self.clock.now
@@ -88,7 +101,8 @@ def attach_extras(app: App) -> Extras:
     )
     announcements = AnnouncementScheduler(service, m.timers, m.clock)
     dp["announcements"] = announcements
-    runner.on_startup.append(announcements.start)  # after the timers and actions started
+    if app.role == "single":  # a worker starts them when it becomes the scheduler leader
+        runner.on_startup.append(announcements.start)  # after the timers and actions started
     runner.on_shutdown.append(announcements.stop)
 
     metrics = BotMetrics()
@@ -103,7 +117,7 @@ def attach_extras(app: App) -> Extras:
     dp.outer_middleware(MetricsMiddleware(metrics))
     server = None
     if settings.web.enabled:
-        server = WebServer(settings, app.db, metrics, m.clock)
+        server = WebServer(settings, app.db, metrics, m.clock, health_report(app))
         runner.on_startup.append(server.start)
         runner.on_shutdown.append(server.stop)
     return Extras(announcements, metrics, server)

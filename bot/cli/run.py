@@ -18,8 +18,20 @@ __all__ = ["run"]
 @click.option("--platform", type=click.Choice(["vk", "max"]), default=None)
 @click.option("--api-url", default=None, help="The platform API (an emulator's URL for tests).")
 @click.option("--token", default=None, help="The bot token (better: ETIKET_VK__TOKEN).")
+@click.option(
+    "--role",
+    type=click.Choice(["single", "receiver", "worker"]),
+    default="single",
+    show_default=True,
+    help="single: everything in one process. receiver: platform updates into Redis "
+    "Streams. worker: handle events from the streams (several may run).",
+)
 def run(
-    config_path: Path | None, platform: str | None, api_url: str | None, token: str | None
+    config_path: Path | None,
+    platform: str | None,
+    api_url: str | None,
+    token: str | None,
+    role: str,
 ) -> None:
     """Run the bot until Ctrl-C or SIGTERM."""
     from bot.app import run_bot
@@ -31,4 +43,11 @@ def run(
         overrides[settings.platform] = section
         settings = settings_or_exit(config_path, **overrides)
     setup_logging(settings.log_level)
-    asyncio.run(run_bot(settings))
+    from bot.app.roles import check_role
+
+    try:
+        check_role(settings, role)  # type: ignore[arg-type]
+    except ValueError as exc:
+        click.echo(f"etiket: {exc}", err=True)
+        raise SystemExit(2) from None
+    asyncio.run(run_bot(settings, role))  # type: ignore[arg-type]

@@ -4,6 +4,7 @@ from bot.config.load import ConfigError, load_settings
 from bot.config.settings import (
     DEFAULT_DATABASE_URL,
     MaxSettings,
+    ScaleSettings,
     Settings,
     VkSettings,
     WebSettings,
@@ -13,6 +14,7 @@ __all__ = [
     "DEFAULT_DATABASE_URL",
     "ConfigError",
     "MaxSettings",
+    "ScaleSettings",
     "Settings",
     "VkSettings",
     "WebSettings",

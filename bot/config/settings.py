@@ -19,7 +19,14 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-__all__ = ["DEFAULT_DATABASE_URL", "MaxSettings", "Settings", "VkSettings", "WebSettings"]
+__all__ = [
+    "DEFAULT_DATABASE_URL",
+    "MaxSettings",
+    "ScaleSettings",
+    "Settings",
+    "VkSettings",
+    "WebSettings",
+]
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///etiket.sqlite3"
 _DB_SCHEMES = {
@@ -90,6 +97,26 @@ class WebSettings(_Section):
     """Mark cookies Secure even over http (behind a TLS-terminating proxy)."""
 
 
+class ScaleSettings(_Section):
+    """Several processes on Redis Streams (`etiket run --role receiver|worker`)."""
+
+    partitions: int = Field(default=16, ge=1, le=1024)
+    """Streams the events are spread over by chat; more than workers will ever run."""
+    lease_ttl: float = Field(default=5.0, gt=0, le=300)
+    """Seconds a dead worker's partitions stay its own before others take them."""
+    claim_idle: float = Field(default=5.0, ge=0, le=3600)
+    """XAUTOCLAIM's idle time: how long a read, unacknowledged event waits for its reader."""
+    leader_ttl: float = Field(default=3.0, gt=0, le=300)
+    """Seconds until another process runs the scheduler when its leader stops renewing."""
+    tick: float = Field(default=1.0, gt=0, le=60)
+    """How often leases are renewed and the leader re-arms timers from the database."""
+    action_lease: float = Field(default=30.0, gt=0, le=3600)
+    """Seconds a claimed platform call stays claimed by a process that died holding it."""
+    shared_clock: bool = False
+    """For end-to-end tests and rehearsals only: every process's clock runs ahead of
+    the system clock by the seconds stored in Redis under `<prefix>clock:offset`."""
+
+
 class Settings(BaseSettings):
     """Everything `etiket` reads at start; validated before anything connects."""
 
@@ -108,6 +135,7 @@ class Settings(BaseSettings):
     vk: VkSettings = VkSettings()
     max: MaxSettings = MaxSettings()
     web: WebSettings = WebSettings()
+    scale: ScaleSettings = ScaleSettings()
     rules_file: Path | None = None
     """The school's rule set (TOML); None: the regulation's default rules."""
     chat_rules_dir: Path | None = None

@@ -76,17 +76,25 @@ class ModerationServices:
     review: Review
     digest: Digest
 
+    schedule_at_start: bool = True
+    """False in worker mode: the scheduler leader re-arms the timers (`bot.scale.leader`)."""
+
     async def start(self) -> None:
         """Load the mute map, start carrying out actions, re-arm block ends (the due
         ones run now), then start the timers' clock."""
         m = self.m
         await m.restrictions.load(m.db, m.regulation, m.clock.now())
         m.actions.start()
+        self.detection.seen.start()
+        if self.schedule_at_start:
+            await self.rearm()
+            m.timers.start()
+
+    async def rearm(self) -> None:
+        """Arm every timer the database calls for; the ones already due run now."""
         await self.blocking.rearm()
         await self.consent.rearm()
         await self.digest.start()
-        self.detection.seen.start()
-        m.timers.start()
 
     async def stop(self) -> None:
         await self.detection.seen.stop()

@@ -44,7 +44,7 @@ class SeenCounter:
         try:
             async with self.db.transaction() as session:
                 chats = Chats(session)
-                for chat_id, n in pending.items():
+                for chat_id, n in sorted(pending.items()):  # one order: no deadlocks
                     chat = await chats.get_or_create(self.platform, chat_id)
                     await MessageCounts(session).add(chat.id, now, n)
         except Exception:
