@@ -99,6 +99,9 @@ class Member:
     is_admin: bool = False
     is_owner: bool = False
     name: str = ""
+    is_bot: bool = False
+    """A bot or community account (the bot itself among them): never a moderator to
+    notify, never a person to warn."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +154,10 @@ class MessengerAdapter(Protocol):
 
     async def delete_messages(self, chat_id: str, message_ids: Sequence[str]) -> None:
         """Delete messages for everyone."""
+        ...
+
+    async def pin_message(self, chat_id: str, message_id: str) -> None:
+        """Pin a message (an id `send_message` returned); needs chat admin (`NotAdmin`)."""
         ...
 
     async def remove_member(self, chat_id: str, user_id: str, *, block: bool = False) -> bool:

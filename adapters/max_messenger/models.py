@@ -46,4 +46,5 @@ def member_from(raw: Mapping[str, Any]) -> Member:
         is_admin=bool(raw.get("is_admin")),
         is_owner=bool(raw.get("is_owner")),
         name=full or str(raw.get("name") or ""),
+        is_bot=bool(raw.get("is_bot")),
     )

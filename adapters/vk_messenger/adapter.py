@@ -229,6 +229,7 @@ class VkAdapter:
                         is_admin=bool(item.get("is_admin")) or bool(item.get("is_owner")),
                         is_owner=bool(item.get("is_owner")),
                         name=names.get(uid, ""),
+                        is_bot=uid.startswith("-"),  # communities, this bot among them
                         can_kick=bool(item.get("can_kick")),
                         invited_by=str(item.get("invited_by", "")),
                     )

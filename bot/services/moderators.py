@@ -50,7 +50,9 @@ class Moderators:
         self._members.pop(chat_id, None)
 
     async def admins(self, chat_id: str) -> dict[str, Member]:
-        return await self._cached(self._admins, chat_id, self.adapter.list_admins)
+        """The chat's human admins: bots (this one too) moderate nothing, get no notices."""
+        found = await self._cached(self._admins, chat_id, self.adapter.list_admins)
+        return {uid: m for uid, m in found.items() if not m.is_bot}
 
     async def members(self, chat_id: str) -> dict[str, Member]:
         return await self._cached(self._members, chat_id, self.adapter.list_members)
