@@ -142,6 +142,8 @@ async def build_app(
     app.extras = attach_extras(app)  # its shutdown hooks run before the two above
     if scale is not None:
         app.leadership = _campaign(app, scale)
+        if app.extras is not None:
+            app.extras.metrics.watch_worker(scale.worker, app.leadership)
     return app
 
 

@@ -9,7 +9,7 @@ is scraped, so nothing on the hot path pays for them.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from adapters.base import Event, MessengerAdapter
@@ -17,6 +17,7 @@ from bot.actions import ActionRunner
 from bot.dispatcher import Dispatcher
 from bot.intake import Intake
 from bot.middlewares import BaseMiddleware, Handler
+from bot.scale import Leadership, StreamWorker
 from bot.timers import Timers
 from bot.web.metrics import MetricsRegistry
 
@@ -29,9 +30,14 @@ HELP = {
     "etiket_intake_duplicates_total": "Redeliveries dropped by the intake",
     "etiket_actions_total": "Platform actions carried out from the outbox, by outcome",
     "etiket_api_requests_total": "HTTP requests made to the platform API",
+    "etiket_api_errors_total": "Error answers from the platform API, retried ones included",
     "etiket_handler_errors_total": "Handler exceptions that reached the dispatcher",
     "etiket_queue_depth": "Platform calls waiting in the outbound queue",
     "etiket_timers_pending": "Timers armed (block ends, announcements)",
+    "etiket_worker_events_total": "Stream entries this worker handled and acknowledged",
+    "etiket_worker_partitions": "Stream partitions this worker holds",
+    "etiket_worker_paused": "1 while this worker's intake waits for Redis",
+    "etiket_scheduler_leader": "1 while this process runs the timers (holds the lease)",
 }
 
 
@@ -74,7 +80,22 @@ class BotMetrics(MetricsRegistry):
                 sent = getattr(queue, "sent_requests", None)
                 if sent is not None:
                     self.total("etiket_api_requests_total", sent, platform=platform)
+                errors: Mapping[str, int] = getattr(queue, "api_errors", {})
+                for error, count in list(errors.items()):
+                    self.total("etiket_api_errors_total", count, platform=platform, error=error)
             self.set("etiket_timers_pending", float(len(timers.pending())))
+
+        self._collectors.append(collect)
+
+    def watch_worker(self, worker: StreamWorker, leadership: Leadership | None) -> None:
+        """Worker mode: what this process holds of the streams and the scheduler."""
+
+        def collect() -> None:
+            self.total("etiket_worker_events_total", worker.processed)
+            self.set("etiket_worker_partitions", float(len(worker.owned)))
+            self.set("etiket_worker_paused", float(worker.paused))
+            leader = leadership is not None and leadership.is_leader
+            self.set("etiket_scheduler_leader", float(leader))
 
         self._collectors.append(collect)
 
