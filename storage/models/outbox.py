@@ -42,8 +42,18 @@ class PlatformAction(Base):
     params: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    """Outcomes recorded (done, failed, or a failure to retry later)."""
+    claims: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Times a process took the row; more claims than outcomes means a process died
+    while carrying it out, and the call may have reached the platform."""
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     not_before: Mapped[datetime] = mapped_column(default=utcnow)
     done_at: Mapped[datetime | None]
+
+    @property
+    def interrupted(self) -> bool:
+        """Read before this process claims it: an earlier claim left no outcome, so
+        the call may already have reached the platform."""
+        return self.claims > self.attempts

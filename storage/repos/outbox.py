@@ -46,6 +46,7 @@ class Outbox:
                 params=params,
                 status="pending",
                 attempts=0,
+                claims=0,
                 created_at=now,
                 not_before=not_before or now,
             )
@@ -88,7 +89,7 @@ class Outbox:
                 PlatformAction.status == "pending",
                 PlatformAction.not_before <= now,
             )
-            .values(not_before=lease_until)
+            .values(not_before=lease_until, claims=PlatformAction.claims + 1)
         )
         return bool((await self.session.execute(stmt)).rowcount)  # type: ignore[attr-defined]
 
@@ -105,7 +106,7 @@ class Outbox:
                 PlatformAction.status == "pending",
                 PlatformAction.not_before <= now,
             )
-            .values(not_before=lease_until)
+            .values(not_before=lease_until, claims=PlatformAction.claims + 1)
             .returning(PlatformAction.id)
         )
         return set((await self.session.execute(stmt)).scalars())

@@ -1,0 +1,51 @@
+"""The outbox's claims on SQLite and PostgreSQL: a process that dies holding a call
+leaves it recognisable as interrupted to the next claimer."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from storage.db import Database
+from storage.models import utcnow
+from storage.repos import Outbox
+
+LEASE = timedelta(seconds=30)
+
+
+async def _claim(db: Database, action_id: int, now: object) -> tuple[bool, bool]:
+    """(claimed, interrupted-as-read-before-claiming)."""
+    async with db.transaction() as session:
+        outbox = Outbox(session)
+        due = await outbox.due(now, limit=1000)  # type: ignore[arg-type]
+        interrupted = {a.id for a in due if a.interrupted}  # read before claiming
+        got = await outbox.claim_many([action_id], now, now + LEASE)  # type: ignore[operator]
+        return action_id in got, action_id in interrupted
+
+
+async def test_a_claim_without_outcome_marks_the_call_interrupted(db: Database) -> None:
+    async with db.transaction() as session:
+        action = await Outbox(session).add(
+            f"test:{uuid.uuid4().hex}", platform="vk", kind="send", params={"chat_id": "1"}
+        )
+    first = utcnow() + timedelta(seconds=1)
+    assert await _claim(db, action.id, first) == (True, False)
+    # The process died: no outcome. The lease runs out and another process claims it.
+    assert await _claim(db, action.id, first + LEASE / 2) == (False, False)  # still leased
+    assert await _claim(db, action.id, first + LEASE * 2) == (True, True)
+    async with db.transaction() as session:
+        outbox = Outbox(session)
+        await outbox.retry_later(action.id, "TransientError", first)  # an outcome
+    assert await _claim(db, action.id, first + LEASE * 3) == (True, True)  # 3 claims, 1 outcome
+
+
+async def test_an_outcome_per_claim_is_not_interrupted(db: Database) -> None:
+    async with db.transaction() as session:
+        action = await Outbox(session).add(
+            f"test:{uuid.uuid4().hex}", platform="vk", kind="send", params={"chat_id": "1"}
+        )
+    now = utcnow() + timedelta(seconds=1)
+    assert await _claim(db, action.id, now) == (True, False)
+    async with db.transaction() as session:
+        await Outbox(session).retry_later(action.id, "TransientError", now)
+    assert await _claim(db, action.id, now + timedelta(seconds=1)) == (True, False)
