@@ -8,14 +8,22 @@ is back (issue [11/11], degradation). `is_unavailable` draws that line.
 
 from __future__ import annotations
 
+import asyncio
 import errno
+import logging
 import socket
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import asyncpg
 from redis import exceptions as redis_errors
 from sqlalchemy import exc as sa
 
-__all__ = ["is_unavailable"]
+__all__ = ["is_unavailable", "patiently"]
+
+log = logging.getLogger("etiket.unavailable")
+
+T = TypeVar("T")
 
 _ASYNCPG = (
     asyncpg.exceptions.PostgresConnectionError,
@@ -50,3 +58,28 @@ def is_unavailable(exc: BaseException) -> bool:
             continue
         current = current.__cause__ or current.__context__
     return False
+
+
+async def patiently(step: Callable[[], Awaitable[T]], what: str, *, retry_max: float = 5.0) -> T:
+    """Run `step` until no backing service is in its way; other errors are raised.
+
+    For the steps a process cannot skip (the receiver appending to the streams,
+    saving its long-poll cursor): it waits out an outage, with backoff up to
+    `retry_max` seconds, logging once when it starts waiting and once when it goes on.
+    """
+    delay, waited = 0.1, False
+    while True:
+        try:
+            result = await step()
+        except Exception as exc:
+            if not is_unavailable(exc):
+                raise
+            if not waited:
+                log.warning("%s: a backing service is away (%s); waiting", what, exc)
+                waited = True
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, retry_max)
+            continue
+        if waited:
+            log.warning("%s: the service is back, going on", what)
+        return result

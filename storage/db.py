@@ -71,6 +71,10 @@ def _tune_sqlite(engine: AsyncEngine, *, memory: bool) -> None:
 def make_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
     """An async engine for `url`, with SQLite tuned as described in the module docstring."""
     parsed = async_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        # After a PostgreSQL restart every pooled connection is dead; without a ping the
+        # first transaction on each fails although the server is back (issue [11/11]).
+        kwargs.setdefault("pool_pre_ping", True)
     engine = create_async_engine(parsed, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         _tune_sqlite(engine, memory=_is_memory(parsed))

@@ -14,19 +14,31 @@ from dataclasses import dataclass
 from typing import Literal
 
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialWithJitterBackoff
 
+from adapters.base import CursorStore
 from adapters.registry import build_platform
 from bot.config import Settings
 from bot.runner import Runner
 from bot.scale import EventStreams, Leadership, Lease, StreamSink, StreamWorker, WorkerOptions
 from bot.scale.clock import SharedClock
 from bot.scale.worker import consumer_name
+from bot.unavailable import patiently
 from storage import Database
 from storage.migrate import upgrade
 from storage.repos import DatabaseCursors
 from storage.state import DEFAULT_PREFIX, make_state
 
-__all__ = ["Receiver", "Role", "build_receiver", "check_role", "stream_client", "worker_parts"]
+__all__ = [
+    "PatientCursors",
+    "Receiver",
+    "Role",
+    "build_receiver",
+    "check_role",
+    "stream_client",
+    "worker_parts",
+]
 
 log = logging.getLogger("etiket.app")
 
@@ -50,8 +62,15 @@ def check_role(settings: Settings, role: Role) -> None:
 def stream_client(settings: Settings) -> Redis:
     """A Redis client for streams and leases; its timeout outlasts a blocking read."""
     assert settings.redis_url is not None
+    # Two quick retries on a fresh connection: after a Redis restart each pooled
+    # connection is dead, and without them every one fails a command (a partition's
+    # consumer, a lease renewal) once before it is replaced.
+    retry = Retry(ExponentialWithJitterBackoff(base=0.05, cap=0.5), 2)
     return Redis.from_url(
-        settings.redis_url, socket_connect_timeout=1.0, socket_timeout=BLOCK_MS / 1000 + 2.0
+        settings.redis_url,
+        socket_connect_timeout=1.0,
+        socket_timeout=BLOCK_MS / 1000 + 2.0,
+        retry=retry,
     )
 
 
@@ -90,6 +109,24 @@ def worker_parts(settings: Settings) -> WorkerParts:
     return WorkerParts(client, streams, worker, clock)
 
 
+class PatientCursors:
+    """The receiver's long-poll cursor store: waits for PostgreSQL instead of failing.
+
+    A failed save would end the long poll, and the runner restart it every second of
+    the outage; waiting keeps the batch in hand (already in the streams) until the
+    cursor is stored, so nothing is skipped and the poll goes on where it was.
+    """
+
+    def __init__(self, inner: CursorStore) -> None:
+        self.inner = inner
+
+    async def load_cursor(self, key: str) -> str | None:
+        return await patiently(lambda: self.inner.load_cursor(key), "loading the poll cursor")
+
+    async def save_cursor(self, key: str, value: str) -> None:
+        await patiently(lambda: self.inner.save_cursor(key, value), "saving the poll cursor")
+
+
 @dataclass
 class Receiver:
     """`etiket run --role receiver`: the platform's intake into the streams, nothing else."""
@@ -126,7 +163,7 @@ async def build_receiver(settings: Settings) -> Receiver:
         api_url=section.api_url,
         rate=section.rate,
         limiter=limiter,
-        cursors=DatabaseCursors(db),
+        cursors=PatientCursors(DatabaseCursors(db)),
         options=section.model_dump(exclude={"token", "api_url", "rate"}),
     )
     sink = StreamSink(streams_for(settings, client))

@@ -15,6 +15,7 @@ from bot.filters import ChatOnly, Payload
 from bot.router import Router, SkipHandler
 from bot.services import ModerationServices
 from bot.services.curators import CURATOR_WARNING, REVIEW
+from bot.unavailable import is_unavailable
 
 __all__ = ["build"]
 
@@ -35,7 +36,9 @@ async def check(event: Event, services: ModerationServices) -> None:
         await services.detection.check(event)
     except asyncio.CancelledError:
         raise
-    except Exception:
+    except Exception as exc:
+        if is_unavailable(exc):
+            raise  # the event waits for the database, it is not skipped (issue [11/11])
         log.exception("checking message %s failed", event.key)
     raise SkipHandler
 

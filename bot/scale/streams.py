@@ -18,6 +18,7 @@ from redis.exceptions import ResponseError
 
 from adapters.base import Event
 from bot.scale.codec import encode_event
+from bot.unavailable import patiently
 
 __all__ = ["GROUP", "EventStreams", "StreamSink"]
 
@@ -111,7 +112,11 @@ class StreamSink:
     """The receiver's intake: events go to the streams instead of the dispatcher.
 
     The event source saves its cursor only after `handle_batch` returns, so while
-    Redis is away nothing is acknowledged to the platform and nothing is lost.
+    Redis is away nothing is acknowledged to the platform and nothing is lost. The
+    sink holds the batch and tries again until Redis is back (intake pauses), rather
+    than failing the source, which would restart the long poll every second of the
+    outage. A batch half appended before Redis went away is appended again whole;
+    the workers' dedup drops the repeats.
     """
 
     def __init__(self, streams: EventStreams) -> None:
@@ -120,7 +125,7 @@ class StreamSink:
         self.duplicates = 0
 
     async def handle_batch(self, events: Sequence[Event]) -> None:
-        await self.streams.append(events)
+        await patiently(lambda: self.streams.append(events), "appending to the event streams")
         self.received += len(events)
 
 

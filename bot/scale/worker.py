@@ -231,8 +231,12 @@ class StreamWorker:
                 part.task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await part.task
-            if part.task.done() and not part.task.cancelled() and part.task.exception():
-                log.error("partition %d consumer failed: %r", part.index, part.task.exception())
+            failure = (
+                part.task.exception() if part.task.done() and not part.task.cancelled() else None
+            )
+            if failure is not None:  # an outage is expected and waited out; anything else is not
+                level = logging.WARNING if is_unavailable(failure) else logging.ERROR
+                log.log(level, "partition %d consumer failed: %r", part.index, failure)
         with contextlib.suppress(Exception):
             await part.lease.release()
 

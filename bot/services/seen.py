@@ -14,6 +14,7 @@ import logging
 from collections import Counter
 
 from bot.clock import Clock
+from bot.unavailable import is_unavailable
 from storage import Database
 from storage.repos import Chats
 from storage.repos.dashboard import MessageCounts
@@ -72,5 +73,8 @@ class SeenCounter:
                 await self.flush()
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("writing the messages-seen counters failed; will retry")
+            except Exception as exc:
+                if not is_unavailable(exc):
+                    log.exception("writing the messages-seen counters failed; will retry")
+                else:  # an outage: the counts are kept and written when it ends
+                    log.warning("cannot write the messages-seen counters now: %s", exc)
