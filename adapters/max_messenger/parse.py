@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -20,16 +21,32 @@ __all__ = ["callback_id_of", "parse_payload", "parse_update"]
 log = logging.getLogger("etiket.max.parse")
 
 PLATFORM = "max"
-_MENTION_LINK = re.compile(r"max://user/(\d+)")
+_MENTION_LINK = re.compile(r"max://user/([0-9]{1,19})(?![0-9])")
+_ID = re.compile(r"-?[0-9]{1,19}", re.ASCII)  # not `isdigit`: it passes "²" and "١٢"
+_INT64 = 2**63
 
 
 def _id(value: Any) -> str:
     """Ids are int64 on the wire (chat ids negative, NOTES §2); strings inside etiket."""
-    if type(value) is int:
+    if type(value) is int and -_INT64 <= value < _INT64:
         return str(value)
-    if isinstance(value, str) and value.lstrip("-").isdigit():
+    if type(value) is str and _ID.fullmatch(value) and -_INT64 <= int(value) < _INT64:
         return value
     raise ValueError(f"not an id: {value!r}")
+
+
+def _mid(value: Any) -> str:
+    """A message id: a string in the schema (`mid`); never `str()` of whatever came."""
+    if (type(value) is str and value) or type(value) is int:
+        return str(value)
+    raise ValueError(f"not a message id: {value!r}")
+
+
+def _seconds(value: Any) -> float:
+    """`timestamp` is Unix time in ms, int64 (NOTES §2); NaN or a string is no time."""
+    if type(value) is int or (type(value) is float and math.isfinite(value)):
+        return value / 1000  # OverflowError for an int beyond float: skipped as malformed
+    raise ValueError(f"not a timestamp: {value!r}")
 
 
 def _opt_id(value: Any) -> str:
@@ -60,7 +77,7 @@ def _mentions(body: Mapping[str, Any], text: str) -> tuple[str, ...]:
     for item in body.get("markup") or ():
         if not isinstance(item, dict) or item.get("type") != "user_mention":
             continue  # bad markup must not cost us the message itself
-        if type(item.get("user_id")) is int:
+        if type(item.get("user_id")) is int and -_INT64 <= item["user_id"] < _INT64:
             found.append(str(item["user_id"]))
         elif isinstance(item.get("user_link"), str):
             found.append(item["user_link"])
@@ -77,7 +94,8 @@ def _message(update: Mapping[str, Any], kind: EventKind, event_id: str) -> Event
     reply_mid = reply_user = ""
     link = msg.get("link")
     if link and link.get("type") == "reply":
-        reply_mid = str((link.get("message") or {}).get("mid") or "")
+        reply = (link.get("message") or {}).get("mid")
+        reply_mid = str(reply) if type(reply) is str or type(reply) is int else ""
         reply_user = _user_id(link.get("sender"))
     user = _user_id(msg.get("sender"))  # absent for channel posts
     return Event(
@@ -86,10 +104,10 @@ def _message(update: Mapping[str, Any], kind: EventKind, event_id: str) -> Event
         chat_id=_id(recipient["chat_id"]),
         user_id=user,
         actor_id=user,
-        message_id=str(body["mid"]),
+        message_id=_mid(body["mid"]),
         text=text if isinstance(text, str) else "",
         is_private=recipient.get("chat_type") == "dialog",
-        timestamp=update["timestamp"] / 1000,  # ms on the wire (NOTES §2)
+        timestamp=_seconds(update["timestamp"]),  # ms on the wire (NOTES §2)
         raw=update,
         event_id=event_id,
         reply_to_message_id=reply_mid,
@@ -99,25 +117,25 @@ def _message(update: Mapping[str, Any], kind: EventKind, event_id: str) -> Event
 
 
 def _created(update: Mapping[str, Any]) -> Event:
-    return _message(update, EventKind.MESSAGE, f"msg:{update['message']['body']['mid']}")
+    return _message(update, EventKind.MESSAGE, f"msg:{_mid(update['message']['body']['mid'])}")
 
 
 def _edited(update: Mapping[str, Any]) -> Event:
     # Each edit is its own event; redeliveries repeat the timestamp (NOTES §3.2 dedup).
-    mid = update["message"]["body"]["mid"]
+    mid = _mid(update["message"]["body"]["mid"])
     return _message(update, EventKind.MESSAGE_EDITED, f"edit:{mid}:{update['timestamp']}")
 
 
 def _callback(update: Mapping[str, Any]) -> Event:
     cb = update["callback"]
     callback_id = str(cb["callback_id"])
-    user = _user_id(cb.get("user"))
+    user = _id(cb["user"]["user_id"])  # required (schema `Callback`): a press is someone's
     msg = update.get("message")  # null when the message was deleted first (schema)
     chat_id = mid = ""
     private = False
     if msg:
         chat_id = _opt_id(msg["recipient"].get("chat_id"))
-        mid = str(msg["body"]["mid"])
+        mid = _mid(msg["body"]["mid"])
         private = msg["recipient"].get("chat_type") == "dialog"
     ts = cb.get("timestamp") or update["timestamp"]
     return Event(
@@ -129,7 +147,7 @@ def _callback(update: Mapping[str, Any]) -> Event:
         message_id=mid,
         payload=parse_payload(cb.get("payload")),
         is_private=private,
-        timestamp=update["timestamp"] / 1000,
+        timestamp=_seconds(update["timestamp"]),
         raw=update,
         # The schema calls callback_id the keyboard's id, so presses of two people
         # could share it; the presser and time keep them apart. It stays last so
@@ -149,7 +167,7 @@ def _membership(kind: EventKind, actor_field: str | None) -> Callable[[Mapping[s
             chat_id=chat_id,
             user_id=user,
             actor_id=actor or user,
-            timestamp=update["timestamp"] / 1000,
+            timestamp=_seconds(update["timestamp"]),
             raw=update,
             event_id=f"{update['update_type']}:{chat_id}:{user}:{update['timestamp']}",
         )

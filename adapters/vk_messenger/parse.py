@@ -23,8 +23,9 @@ log = logging.getLogger(__name__)
 
 CHAT_PEER_BASE = 2_000_000_000
 """NOTES §0: `peer_id = 2000000000 + chat_id` for chats; positive below it = a person."""
+_INT64 = 2**63
 
-_MENTION = re.compile(r"\[id(\d+)\||@id(\d+)")
+_MENTION = re.compile(r"\[id([0-9]{1,19})\||@id([0-9]{1,19})(?![0-9])")  # `\d` passes "١٢"
 _JOINS = frozenset(
     ("chat_invite_user", "chat_invite_user_by_link", "chat_invite_user_by_message_request")
 )
@@ -66,6 +67,11 @@ def parse_update(raw: Mapping[str, Any]) -> Event | None:
         return None
 
 
+def _is_id(value: Any) -> bool:
+    """VK ids are int64 (objects.json `format: int64`); anything else is not a person."""
+    return type(value) is int and -_INT64 <= value < _INT64
+
+
 def _event_id(raw: Mapping[str, Any]) -> str:
     eid = raw.get("event_id")
     return eid if type(eid) is str else ""
@@ -75,7 +81,7 @@ def _message(raw: Mapping[str, Any], msg: Mapping[str, Any], kind: EventKind) ->
     peer = msg["peer_id"]
     author = msg["from_id"]
     text = msg.get("text", "")
-    if type(peer) is not int or type(author) is not int or type(text) is not str or peer <= 0:
+    if not _is_id(peer) or not _is_id(author) or type(text) is not str or peer <= 0:
         log.debug("vk message without a usable peer, author or text skipped")
         return None
     action = msg.get("action")
@@ -94,7 +100,7 @@ def _message(raw: Mapping[str, Any], msg: Mapping[str, Any], kind: EventKind) ->
     if type(reply) is dict:
         r_cmid, r_from = reply.get("conversation_message_id"), reply.get("from_id")
         reply_id = str(r_cmid) if type(r_cmid) is int else ""
-        reply_user = str(r_from) if type(r_from) is int else ""
+        reply_user = str(r_from) if _is_id(r_from) else ""
     user = str(author)
     return Event(
         platform=_PLATFORM,
@@ -124,8 +130,10 @@ def _action(
         return None
     name = action.get("type")
     member = action.get("member_id")
-    if type(member) is not int:
+    if member is None:
         member = author  # by link: the joiner is the author when member_id is absent
+    elif not _is_id(member):
+        return None  # someone we cannot name: never record it as the author's doing
     group = raw.get("group_id")
     about_bot = type(group) is int and member == -group
     if name in _JOINS:
@@ -155,7 +163,7 @@ def _button(raw: Mapping[str, Any], obj: Mapping[str, Any]) -> Event | None:
     """A callback button press (NOTES §5: payload arrives as an object, typed string)."""
     user = obj["user_id"]
     peer = obj["peer_id"]
-    if type(user) is not int or type(peer) is not int or peer <= 0:
+    if not _is_id(user) or not _is_id(peer) or peer <= 0:
         return None
     cmid = obj.get("conversation_message_id")
     return Event(

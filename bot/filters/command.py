@@ -8,6 +8,7 @@ from typing import Any
 
 from adapters.base import Event
 from bot.filters.base import Filter, FilterResult
+from bot.moderation.tokens import ZERO_WIDTH
 
 __all__ = ["Command", "CommandObject", "command_name", "parse_command"]
 
@@ -38,7 +39,14 @@ def _strip(text: str) -> str:
 
 
 def command_name(text: str, prefixes: str = PREFIXES) -> str | None:
-    """The lowercased command name, or None; cheap enough for every message."""
+    """The lowercased command name, or None; cheap enough for every message.
+
+    It must agree with `parse_command`: the router indexes handlers by this name, so a
+    command `parse_command` reads (after a line break, with a zero-width character in
+    its name) but this one does not would reach no handler and get no answer.
+    """
+    if text[:1].isspace():
+        text = text.lstrip()
     if not text:
         return None
     if text[0] not in prefixes:
@@ -53,7 +61,7 @@ def command_name(text: str, prefixes: str = PREFIXES) -> str | None:
         if ch.isspace() or ch == "@":
             end = i
             break
-    name = text[1:end].lower()
+    name = ZERO_WIDTH.sub("", text[1:end]).lower()
     return name or None
 
 
@@ -67,6 +75,7 @@ def parse_command(text: str, prefixes: str = PREFIXES) -> CommandObject | None:
         head, _, rest = head.partition("\n")
         args = rest + (" " + args if args else "")
     name, _, mention = head[1:].partition("@")
+    name = ZERO_WIDTH.sub("", name)  # invisible marks never defeat a command (tokens.py)
     if not name:
         return None
     return CommandObject(prefix=head[0], name=name.lower(), mention=mention, args=args.strip())

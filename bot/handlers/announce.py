@@ -33,6 +33,7 @@ from bot.router import Router
 from bot.services.announcement_specs import NewAnnouncement, chat_ref
 from bot.services.announcement_timer import AnnouncementScheduler
 from bot.services.moderators import Moderators
+from bot.services.payload import payload_int
 from storage import Database
 from storage.repos import Chats
 
@@ -129,8 +130,7 @@ async def announce(
 
 
 def _id(event: Event) -> int:
-    raw = event.payload.get("id")
-    return int(raw) if isinstance(raw, int | str) and str(raw).isdigit() else 0
+    return payload_int(event.payload, "id") or 0
 
 
 async def confirmed(

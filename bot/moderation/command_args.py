@@ -17,9 +17,10 @@ from bot.moderation.tokens import clean, normalize
 __all__ = ["ArgReader", "CommandContext", "Mention", "Target", "parse_case", "parse_days"]
 
 _TOKEN = re.compile(r"\S+")
-_VK_MENTION = re.compile(r"\[id(\d{1,19})\|[^\]\n]{0,200}\]")
-_USER_ID = re.compile(r"^(?:https?://)?(?:m\.)?(?:vk\.com/|vk\.ru/)?[@*]?id(\d{1,19})$")
-_BARE_ID = re.compile(r"^\d{1,19}$")
+# Ids are ASCII digits: `\d` also takes "١٢" (Arabic-Indic), which no platform knows.
+_VK_MENTION = re.compile(r"\[id([0-9]{1,19})\|[^\]\n]{0,200}\]")
+_USER_ID = re.compile(r"^(?:https?://)?(?:m\.)?(?:vk\.com/|vk\.ru/)?[@*]?id([0-9]{1,19})$")
+_BARE_ID = re.compile(r"^[0-9]{1,19}$")
 _DAYS = re.compile(r"^(\d{1,6})(д|дн|дней|дня|день|d|day|days)?\.?$")
 _DAY_WORDS = frozenset({"д", "дн", "дн.", "дней", "дня", "день", "d", "day", "days"})
 _CASE = re.compile(r"^(\d{1,12})$")

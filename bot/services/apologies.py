@@ -30,6 +30,7 @@ from bot.services.consent_common import (
 )
 from bot.services.consent_windows import Windows
 from bot.services.ledger import Ledger
+from bot.services.payload import payload_int
 from storage.models import Chat
 from storage.repos import AuditLog, ConsentWindows, People
 from storage.repos.person_record import PersonRecord
@@ -118,10 +119,7 @@ class Apologies:
     async def _apology_case(self, event: Event) -> tuple[int, BlockCase] | str:
         """The pressed apology and its block, if the presser moderates that chat."""
         m, f = self.m, self.m.formats
-        try:
-            apology_id = int(event.payload.get("a", 0))
-        except (TypeError, ValueError):
-            apology_id = 0
+        apology_id = payload_int(event.payload, "a") or 0
         async with m.db.transaction() as session:
             apology = await ConsentWindows(session).apology(apology_id)
             case = await load_case(m, session, apology.block_id) if apology else None

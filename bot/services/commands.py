@@ -35,6 +35,7 @@ from bot.moderation import (
 )
 from bot.services.base import Moderation
 from bot.services.blocking import Blocking
+from bot.services.payload import payload_id, payload_int
 from bot.services.records import Records
 from bot.services.sanctions import Sanctions
 from bot.services.warnings import Warnings
@@ -78,7 +79,8 @@ class Commands:
         context = CommandContext(
             reply_user_id=event.reply_to_user_id or None,
             reply_message_id=event.reply_to_message_id or None,
-            mentions=tuple(Mention(user_id) for user_id in event.mentions),
+            # MAX gives `@username` when it has no id (NOTES §3.3): nobody to sanction.
+            mentions=tuple(Mention(u) for u in event.mentions if not u.startswith("@")),
         )
         rules = m.regulation.rules(m.platform, event.chat_id)
         parsed = parse_args(split[0], split[1], rules, context)
@@ -132,10 +134,10 @@ class Commands:
         """The private "block for N days" button (point 5, `propose`): the same path as
         `/блок`, by whoever pressed it, if they moderate that chat. Returns the answer."""
         m, p = self.m, event.payload
-        try:
-            chat, target, days, code = str(p["c"]), str(p["u"]), int(p["d"]), str(p["r"])
-        except (KeyError, TypeError, ValueError):
+        chat, target, days = payload_id(p, "c"), payload_id(p, "u"), payload_int(p, "d")
+        if chat is None or target is None or days is None or "r" not in p:
             return m.formats.t("common.button_expired")
+        code = str(p["r"])
         refusal = await self._may_sanction_in(chat, event.user_id, target)
         rule = m.regulation.rules(m.platform, chat).get(code)
         if refusal is None and rule is None:

@@ -41,6 +41,7 @@ from bot.services.consent_common import (
     window_view,
 )
 from bot.services.ledger import Ledger
+from bot.services.payload import payload_int
 from storage.models import ConsentWindow as WindowRow
 from storage.repos import ConsentWindows, Memberships
 
@@ -243,7 +244,4 @@ class Windows:
 
 
 def _id(event: Event, key: str) -> int:
-    try:
-        return int(event.payload.get(key, 0))
-    except (TypeError, ValueError):
-        return 0
+    return payload_int(event.payload, key) or 0

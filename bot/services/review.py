@@ -27,6 +27,7 @@ from bot.moderation import (
     can_sanction,
 )
 from bot.services.base import Moderation
+from bot.services.payload import payload_id, payload_int
 from bot.services.sanctions import Sanctions
 from bot.services.warnings import Warnings
 from storage.models import AuditRecord, Chat
@@ -83,9 +84,8 @@ class Review:
         return t("common.button_expired")
 
     async def _finding(self, p: Mapping[str, Any]) -> tuple[AuditRecord, Chat] | None:
-        try:
-            record_id = int(p["f"])
-        except (KeyError, TypeError, ValueError):
+        record_id = payload_int(p, "f")
+        if record_id is None:
             return None
         async with self.m.db.transaction() as session:
             record = await AuditLog(session).get(record_id)
@@ -131,10 +131,10 @@ class Review:
         """ "Подтвердить" or "Снять" under an automatic warning's notice."""
         m, p = self.m, event.payload
         t = m.formats.t
-        try:
-            chat_id, case, action = str(p["c"]), int(p["n"]), str(p["a"])
-        except (KeyError, TypeError, ValueError):
+        chat_id, case = payload_id(p, "c"), payload_int(p, "n")
+        if chat_id is None or case is None or "a" not in p:
             return t("common.button_expired")
+        action = str(p["a"])
         facts = await m.moderators.facts(m.platform, chat_id, event.user_id)
         refusal = can_moderate(facts)
         if refusal is not None:
