@@ -19,9 +19,6 @@ def build() -> Router:
     return router
 
 
-(Command("ping", "пинг"))
-
-
 async def ping(event: Event, adapter: MessengerAdapter, texts: Texts) -> None:
     """Answers with a button, so a person can check both directions at once."""
     keyboard = Keyboard.of([Button(texts.t("common.button_ok"), {"cmd": "ping_ok"}, "positive")])
