@@ -142,12 +142,22 @@ class MessengerAdapter(Protocol):
         *,
         keyboard: Keyboard | None = None,
         reply_to: str | None = None,
+        dedup_key: str | None = None,
     ) -> str:
-        """Post to a chat; returns the new message id (the last one if split)."""
+        """Post to a chat; returns the new message id (the last one if split).
+
+        `dedup_key` names this send for good (the outbox row's key): where the
+        platform deduplicates sends (VK's `random_id`), repeating a send with the same
+        key after a crash posts nothing new."""
         ...
 
     async def send_private(
-        self, user_id: str, text: str, *, keyboard: Keyboard | None = None
+        self,
+        user_id: str,
+        text: str,
+        *,
+        keyboard: Keyboard | None = None,
+        dedup_key: str | None = None,
     ) -> str:
         """Write to a person directly; raises `PrivacyRefused` if they do not allow it."""
         ...

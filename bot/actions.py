@@ -7,6 +7,11 @@ order and chats side by side (so bursts can share a VK `execute`), and records e
 outcome. A transient failure is retried later; a permanent one is recorded and
 reported through `on_failure` (e.g. "the bot is not an admin" to the moderators).
 Pending calls left by a crash are carried out at the next start.
+
+The next page of due calls is claimed while the current one is still in flight
+(once fewer than half a page are left, or when a kick says more were committed):
+a VK `execute` is only as full as the outbound queue behind it, and waiting for a
+page to drain before claiming the next left the queue empty between pages.
 """
 
 from __future__ import annotations
@@ -15,13 +20,15 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from adapters.base import Button, Keyboard, MessengerAdapter
-from adapters.errors import MessengerError, NotSupported, PrivacyRefused, TransientError
+from adapters.base import MessengerAdapter
+from adapters.errors import MessengerError, TransientError
+from bot.action_kinds import carry_out, keyboard_from_json, keyboard_to_json
+from bot.turns import in_turn
 from storage import Database
 from storage.models import PlatformAction, utcnow
 from storage.repos import Outbox
@@ -32,24 +39,8 @@ log = logging.getLogger("etiket.actions")
 
 FailureHook = Callable[[PlatformAction, MessengerError], Awaitable[None]]
 RETRY_DELAYS = (5.0, 30.0, 120.0, 600.0)
-
-
-def keyboard_to_json(keyboard: Keyboard | None) -> list[list[dict[str, Any]]] | None:
-    if keyboard is None:
-        return None
-    return [
-        [{"text": b.text, "payload": dict(b.payload), "style": b.style} for b in row]
-        for row in keyboard.rows
-    ]
-
-
-def keyboard_from_json(rows: Sequence[Sequence[Mapping[str, Any]]] | None) -> Keyboard | None:
-    if not rows:
-        return None
-    return Keyboard.of(
-        *([Button(b["text"], b.get("payload", {}), b.get("style", "secondary")) for b in row]
-          for row in rows)
-    )  # fmt: skip
+PAGE = 100
+"""Due actions claimed per query; about two pages at most are in flight at once."""
 
 
 class ActionRunner:
@@ -74,13 +65,19 @@ class ActionRunner:
         self.idle_check = idle_check
         self.lease = timedelta(seconds=lease)
         self._wake = asyncio.Event()
+        self._stir = asyncio.Event()  # a kick or a finished action: look at the round again
+        self._kicks = 0
         self._task: asyncio.Task[None] | None = None
         self.done = 0
         self.failed = 0
+        self.recorded = 0
+        """Final outcomes (done or failed) committed so far."""
 
     def kick(self) -> None:
         """New actions were committed: look now rather than at the next idle check."""
+        self._kicks += 1
         self._wake.set()
+        self._stir.set()
 
     def start(self) -> None:
         if self._task is None:
@@ -99,7 +96,7 @@ class ActionRunner:
             # wake the next round, not be lost until the idle check.
             self._wake.clear()
             try:
-                while await self.process_due():
+                while await self.process_due(limit=None):
                     pass
             except asyncio.CancelledError:
                 raise
@@ -108,37 +105,94 @@ class ActionRunner:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.idle_check)
 
-    async def process_due(self, limit: int = 500) -> int:
-        """Carry out what is due now; returns how many actions were attempted."""
-        now = self.clock()
-        async with self.db.transaction() as session:
-            outbox = Outbox(session)
-            found = await outbox.due(now, limit=limit)
-            mine = await outbox.claim_many([a.id for a in found], now, now + self.lease)
-            due = [a for a in found if a.id in mine]
-        if not found:
-            return 0
-        by_chat: dict[str, list[PlatformAction]] = {}
-        for action in due:
-            target = str(action.params.get("chat_id") or action.params.get("user_id") or "")
-            by_chat.setdefault(target, []).append(action)
-        outcomes = _Outcomes(self)
+    async def process_due(self, limit: int | None = 500) -> int:
+        """Carry out what is due, a page at a time; returns how many actions were due.
+
+        `limit` caps the actions taken in this call; None goes on while any are due.
+        """
+        run = _Round(_Outcomes(self))
+        found = 0
         try:
-            await asyncio.gather(
-                *(self._in_order(actions, outcomes) for actions in by_chat.values())
-            )
+            while limit is None or found < limit:
+                kicks = self._kicks
+                got = await self._claim(run, PAGE if limit is None else min(PAGE, limit - found))
+                found += got
+                if (limit is not None and found >= limit) or not await self._room(run, kicks, got):
+                    break
+        except asyncio.CancelledError:
+            for task in run.chains.values():
+                task.cancel()
+            raise
         finally:
-            await outcomes.flush()
+            # Whatever ended the claiming (nothing left, a database error, a stop), the
+            # actions started are finished, or cancelled on a stop, and recorded.
+            try:
+                await asyncio.gather(*run.chains.values(), return_exceptions=True)
+            finally:
+                await run.outcomes.flush()
+        return found
+
+    async def _claim(self, run: _Round, page: int) -> int:
+        """Claim up to `page` due actions and start them; returns how many were due."""
+        now = self.clock()
+        async with in_turn(self.db) as session:
+            outbox = Outbox(session)
+            found = await outbox.due(now, limit=page)
+            # Read before claiming (the claim counts itself): a row claimed more often
+            # than it has outcomes was cut off by a crash and may have reached the platform.
+            cut_off = {a.id for a in found if a.interrupted}
+            mine = await outbox.claim_many([a.id for a in found], now, now + self.lease)
+        for action in found:
+            if action.id in mine:
+                target = str(action.params.get("chat_id") or action.params.get("user_id") or "")
+                previous = run.chains.get(target)
+                run.flying += 1
+                step = self._after(previous, action, run, action.id in cut_off)
+                run.chains[target] = asyncio.create_task(step)
         return len(found)
 
-    async def _in_order(self, actions: list[PlatformAction], outcomes: _Outcomes) -> None:
-        for action in actions:
-            await self._one(action, outcomes)
-            await outcomes.flush_if_due()
+    async def _room(self, run: _Round, kicks: int, got: int) -> bool:
+        """Wait until another page is worth claiming; False once nothing is left to do.
 
-    async def _one(self, action: PlatformAction, outcomes: _Outcomes) -> None:
+        Worth it when fewer than half a page are in flight (and the last claim found
+        some), or after a kick while less than a page is in flight.
+        """
+        while True:
+            kicked = self._kicks != kicks
+            if run.flying == 0:
+                return bool(got) or kicked
+            if (got and run.flying <= PAGE // 2) or (kicked and run.flying < PAGE):
+                return True
+            self._stir.clear()
+            await self._stir.wait()
+
+    async def _after(
+        self,
+        previous: asyncio.Task[None] | None,
+        action: PlatformAction,
+        run: _Round,
+        interrupted: bool = False,
+    ) -> None:
+        """One action, after the one before it in the same chat (even across pages)."""
         try:
-            result = await self._call(action.kind, action.params)
+            if previous is not None:
+                await asyncio.gather(previous, return_exceptions=True)
+            await self._one(action, run.outcomes, interrupted)
+            await run.outcomes.flush_if_due()
+        except Exception:  # the lost outcomes' actions are carried out again after the lease
+            log.exception("recording the outcomes of platform actions failed")
+        finally:
+            run.flying -= 1
+            self._stir.set()
+
+    async def _one(
+        self, action: PlatformAction, outcomes: _Outcomes, interrupted: bool = False
+    ) -> None:
+        since = action.created_at if interrupted else None
+        try:
+            result = await carry_out(
+                self.adapter, action.kind, action.params, key=action.key, interrupted_since=since
+            )
         except MessengerError as exc:
             self._failed(action, exc, outcomes)
             return
@@ -169,41 +223,6 @@ class ActionRunner:
             await self.on_failure(action, exc)
         except Exception:
             log.exception("reporting the failure of action %s failed", action.id)
-
-    async def _call(self, kind: str, p: Mapping[str, Any]) -> dict[str, Any] | None:
-        adapter = self.adapter
-        keyboard = keyboard_from_json(p.get("keyboard"))
-        if kind == "send":
-            mid = await adapter.send_message(
-                p["chat_id"], p["text"], keyboard=keyboard, reply_to=p.get("reply_to")
-            )
-            return {"message_id": mid}
-        if kind == "private":
-            return {
-                "message_id": await adapter.send_private(p["user_id"], p["text"], keyboard=keyboard)
-            }
-        if kind == "delete":
-            await adapter.delete_messages(p["chat_id"], list(p["message_ids"]))
-            return None
-        if kind == "remove":
-            blocked = await adapter.remove_member(
-                p["chat_id"], p["user_id"], block=p.get("block", False)
-            )
-            return {"blocked": blocked}
-        if kind == "readd":
-            return await self._readd(p)
-        raise ValueError(f"unknown platform action kind {kind!r}")
-
-    async def _readd(self, p: Mapping[str, Any]) -> dict[str, Any]:
-        """Put someone back; where the platform cannot, send them an invite link instead."""
-        try:
-            await self.adapter.add_member(p["chat_id"], p["user_id"])
-            return {"readded": True}
-        except (NotSupported, PrivacyRefused) as exc:
-            link = await self.adapter.invite_link(p["chat_id"])
-            text = str(p.get("invite_text", "{link}")).format(link=link)
-            await self.adapter.send_private(p["user_id"], text)
-            return {"readded": False, "invite_sent": True, "why": type(exc).__name__}
 
 
 @dataclass(slots=True)
@@ -237,17 +256,22 @@ class _Outcomes:
     def add(self, action: PlatformAction, status: str, **fields: Any) -> None:
         self.items.append(_Outcome(action, status, **fields))
 
-    async def flush_if_due(self) -> None:
-        if len(self.items) >= self.EVERY or time.monotonic() - self.last >= self.SECONDS:
-            await self.flush()
+    def _due(self) -> bool:
+        return len(self.items) >= self.EVERY or time.monotonic() - self.last >= self.SECONDS
 
-    async def flush(self) -> None:
+    async def flush_if_due(self) -> None:
+        if self._due():
+            await self.flush(if_due=True)
+
+    async def flush(self, *, if_due: bool = False) -> None:
         async with self.lock:
+            if if_due and not self._due():  # flushed while this one waited for the lock
+                return
             items, self.items = self.items, []
             self.last = time.monotonic()
             if not items:
                 return
-            async with self.runner.db.transaction() as session:
+            async with in_turn(self.runner.db) as session:
                 outbox = Outbox(session)
                 await outbox.complete_many(
                     [(o.action.id, o.result) for o in items if o.status == "done"]
@@ -260,6 +284,16 @@ class _Outcomes:
                         await outbox.retry_later(o.action.id, o.error, o.at)
                     else:
                         await outbox.fail(o.action.id, o.error)
+            self.runner.recorded += sum(o.status != "retry" for o in items)
         for o in items:
             if o.exc is not None:
                 await self.runner._report(o.action, o.exc)
+
+
+@dataclass(slots=True)
+class _Round:
+    """One `process_due` call: its outcomes, the last task of each chat, how many fly."""
+
+    outcomes: _Outcomes
+    chains: dict[str, asyncio.Task[None]] = field(default_factory=dict)
+    flying: int = 0

@@ -94,6 +94,15 @@ class BotSide:
             message.deleted = True
         return message
 
+    def pin(self, chat: Chat, message_id: int) -> Message:
+        """Pin a message; a new pin replaces the old. Both platforms require admin rights."""
+        self.require(chat, admin=True)
+        message = self.world.message(chat, message_id)
+        if message.deleted or message.action is not None:
+            raise WorldError(Refusal.NO_MESSAGE, f"message {message_id} cannot be pinned")
+        chat.pinned = message_id
+        return message
+
     def kick(self, chat: Chat, member_id: int, block: bool = False) -> Message:
         """Remove; MAX's `block` bars a rejoin by link, and only where a link exists (NOTES §5)."""
         if member_id == BOT:

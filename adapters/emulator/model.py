@@ -155,13 +155,15 @@ class Chat(Conversation):
     """A group chat; `id` is its small local number (VK: peer_id - 2000000000).
 
     `invite_link` is empty for a chat without a join link; `blocked` are people
-    removed with MAX's `block=true`, who may not come back through the link.
+    removed with MAX's `block=true`, who may not come back through the link;
+    `pinned` is the pinned message's number (one per chat on both platforms).
     """
 
     title: str = ""
     members: dict[int, Member] = field(default_factory=dict)
     invite_link: str = ""
     blocked: set[int] = field(default_factory=set)
+    pinned: int | None = None
 
     is_chat = True
 

@@ -45,6 +45,7 @@ def save_snapshot(world: World, path: Path) -> None:
                 "title": c.title,
                 "invite_link": c.invite_link,
                 "blocked": sorted(c.blocked),
+                "pinned": c.pinned,
                 "members": [asdict(m) for m in c.members.values()],
                 "messages": [_message(m) for m in c.messages],
             }
@@ -68,6 +69,7 @@ def load_snapshot(world: World, path: Path) -> None:
     for raw in data["chats"]:
         chat = Chat(raw["id"], title=raw["title"], invite_link=raw["invite_link"])
         chat.blocked = set(raw.get("blocked", ()))
+        chat.pinned = raw.get("pinned")
         chat.members = {m["user_id"]: Member(**m) for m in raw["members"]}
         _restore(chat, raw["messages"])
         world.chats[chat.id] = chat

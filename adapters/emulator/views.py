@@ -71,6 +71,9 @@ def chat_view(front: Front, chat: Chat) -> dict[str, Any]:
         "bot_is_admin": chat.bot_is_admin,
         "invite_link": chat.invite_link,
         "blocked": [front.user_ref(u) for u in sorted(chat.blocked)],
+        "pinned_message_id": (
+            None if chat.pinned is None else front.message_ref(chat, chat.pinned)
+        ),
         "members": [
             {
                 "user_id": front.user_ref(m.user_id),

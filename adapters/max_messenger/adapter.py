@@ -116,11 +116,35 @@ class MaxAdapter:
         *,
         keyboard: Keyboard | None = None,
         reply_to: str | None = None,
+        dedup_key: str | None = None,
     ) -> str:
+        # MAX has no idempotency key: a send cut off by a crash is looked up instead
+        # (`find_sent`) before it is repeated.
         return await self._post({"chat_id": _num(chat_id, "chat id")}, text, keyboard, reply_to)
 
+    async def find_sent(self, chat_id: str, text: str, since: float) -> str | None:
+        """The id of this bot's message in `chat_id` with exactly `text` (its last part,
+        if split) posted at or after `since` (epoch seconds), or None: whether a send
+        cut off by a crash went out."""
+        last = message_bodies(text, None, None, self.text_format)[-1].get("text")
+        page = await self.call(
+            "GET", "/messages", query={"chat_id": _num(chat_id, "chat id"), "count": 50}
+        )
+        for message in page.get("messages") or ():
+            sender, body = message.get("sender") or {}, message.get("body") or {}
+            # A minute's slack: the platform's clock is not ours (and counts in seconds).
+            late_enough = float(message.get("timestamp") or 0) >= (since - 60) * 1000
+            if sender.get("is_bot") and body.get("text") == last and late_enough:
+                return str(body.get("mid") or "") or None
+        return None
+
     async def send_private(
-        self, user_id: str, text: str, *, keyboard: Keyboard | None = None
+        self,
+        user_id: str,
+        text: str,
+        *,
+        keyboard: Keyboard | None = None,
+        dedup_key: str | None = None,
     ) -> str:
         try:
             return await self._post({"user_id": _num(user_id, "user id")}, text, keyboard, None)
@@ -148,6 +172,12 @@ class MaxAdapter:
         for result in results:
             if isinstance(result, BaseException) and not isinstance(result, NotFound):
                 raise result
+
+    async def pin_message(self, chat_id: str, message_id: str) -> None:
+        """Pin quietly: the message itself already notified everyone (`notify` would
+        post a second, system message). A 403 without `pin_message` is `NotAdmin`."""
+        body = {"message_id": message_id, "notify": False}
+        await self.call("PUT", f"/chats/{_num(chat_id, 'chat id')}/pin", body=body)
 
     async def answer_button(self, event: Event, text: str | None = None) -> None:
         callback_id = callback_id_of(event)

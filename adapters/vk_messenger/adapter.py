@@ -127,16 +127,27 @@ class VkAdapter:
         *,
         keyboard: Keyboard | None = None,
         reply_to: str | None = None,
+        dedup_key: str | None = None,
     ) -> str:
-        return await self._send(_int_id(chat_id, "peer id"), text, keyboard, reply_to)
+        return await self._send(_int_id(chat_id, "peer id"), text, keyboard, reply_to, dedup_key)
 
     async def send_private(
-        self, user_id: str, text: str, *, keyboard: Keyboard | None = None
+        self,
+        user_id: str,
+        text: str,
+        *,
+        keyboard: Keyboard | None = None,
+        dedup_key: str | None = None,
     ) -> str:
-        return await self._send(_int_id(user_id, "user id"), text, keyboard, None)
+        return await self._send(_int_id(user_id, "user id"), text, keyboard, None, dedup_key)
 
     async def _send(
-        self, peer: int, text: str, keyboard: Keyboard | None, reply_to: str | None
+        self,
+        peer: int,
+        text: str,
+        keyboard: Keyboard | None,
+        reply_to: str | None,
+        dedup_key: str | None = None,
     ) -> str:
         chunks = split_text(text)
         markup = keyboard_json(keyboard) if keyboard is not None else None
@@ -145,8 +156,9 @@ class VkAdapter:
             params: dict[str, Any] = {
                 "peer_ids": peer,  # NOTES §4: the plural form answers with the cmid
                 # Fixed before queueing, so a retry of this chunk is deduplicated by VK
-                # and each chunk has its own (NOTES §7).
-                "random_id": secrets.randbelow(2**31 - 1) + 1,
+                # and each chunk has its own (NOTES §7); derived from `dedup_key`, a
+                # send repeated after a crash is deduplicated too.
+                "random_id": random_id(dedup_key, i),
                 "message": chunk,
                 "disable_mentions": 1,
             }
@@ -175,6 +187,12 @@ class VkAdapter:
                     failure = error_from(item["error"], "messages.delete")
         if failure is not None:
             raise failure
+
+    async def pin_message(self, chat_id: str, message_id: str) -> None:
+        # NOTES §8: in chats pinning goes by cmid (the mailbox id is 0 there); 925 when
+        # the bot is not a chat admin maps to `NotAdmin`.
+        params = {"peer_id": _int_id(chat_id, "peer id"), "cmid": _int_id(message_id, "message id")}
+        await self.call("messages.pin", params)
 
     async def answer_button(self, event: Event, text: str | None = None) -> None:
         obj = event.raw.get("object")
@@ -274,3 +292,11 @@ def _sent_id(items: Any) -> str:
         cmid = item.get("conversation_message_id") or item.get("message_id")
         return str(cmid) if cmid else ""
     return str(items) if isinstance(items, int) else ""  # the old `peer_id` form: an id
+
+
+def random_id(dedup_key: str | None, chunk: int) -> int:
+    """VK's `random_id` (1..2^31-1): stable for a keyed send, random otherwise."""
+    if dedup_key is None:
+        return secrets.randbelow(2**31 - 1) + 1
+    digest = hashlib.blake2b(f"{dedup_key}#{chunk}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % (2**31 - 1) + 1

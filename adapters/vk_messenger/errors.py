@@ -67,6 +67,8 @@ VK_ERRORS: dict[int, type[MessengerError]] = {
     911: InvalidRequest,  # keyboard format
     914: InvalidRequest,  # message too long
     921: InvalidRequest,  # can't forward these messages
+    942: InvalidRequest,  # messages.pin: a one-time story cannot be pinned
+    970: InvalidRequest,  # messages.pin: an expiring message cannot be pinned
 }
 
 

@@ -4,8 +4,9 @@ The `ActionRunner` records each send's outcome on its outbox row; a delivery fin
 its row by key (`action_key`), so no callback has to survive a crash: whatever was
 sent before a restart is found sent afterwards. When no delivery of a run is
 pending any more, its author gets one private report (sent, failed, and the failed
-chats with the platform's reason), queued through the outbox like any message and
-marked on the run so it goes out once.
+chats with the platform's reason; for a pinned announcement also the chats where
+it went out but could not be pinned), queued through the outbox like any message
+and marked on the run so it goes out once.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from zoneinfo import ZoneInfo
 
 from bot.announcements import DeliveryOutcome, summarize
 from bot.i18n import Texts
+from bot.turns import in_turn
 from storage import Database
 from storage.models import AnnouncementRun
 from storage.repos import Announcements, Deliveries
+from storage.repos.deliveries import PIN_ERROR
 
 __all__ = ["ReportSync", "action_key", "local_label"]
 
@@ -48,7 +51,7 @@ class ReportSync:
     async def sync(self, now: datetime) -> int:
         await self._outcomes(now)
         sent = 0
-        async with self.db.transaction() as session:
+        async with in_turn(self.db) as session:
             runs = await Announcements(session).unreported_runs()
         for run in runs:
             sent += await self._report(run, now)
@@ -57,27 +60,30 @@ class ReportSync:
         return sent
 
     async def _outcomes(self, now: datetime) -> None:
-        async with self.db.transaction() as session:
-            repo, deliveries = Announcements(session), Deliveries(session)
-            pending = await repo.pending_deliveries()
-            keys = {action_key(d.announcement_id, d.run_at, d.chat_id): d for d in pending}
-            for key, action in (await repo.actions(list(keys))).items():
-                delivery = keys[key]
+        async with in_turn(self.db) as session:
+            deliveries = Deliveries(session)
+            keys = {action_key(a, r, c): d for d, a, r, c in await deliveries.pending_refs()}
+            for key, action in (await deliveries.settled_sends(list(keys))).items():
                 if action.status == "done":
-                    mid = str((action.result or {}).get("message_id") or "")
-                    await deliveries.mark_sent(delivery.id, mid, at=action.done_at or now)
-                elif action.status == "failed":
-                    await deliveries.mark_failed(delivery.id, action.error or "?")
+                    result = action.result or {}
+                    await deliveries.mark_sent(
+                        keys[key],
+                        str(result.get("message_id") or ""),
+                        at=action.done_at or now,
+                        pin_error=str(result.get("pin_error") or "") or None,
+                    )
+                else:
+                    await deliveries.mark_failed(keys[key], action.error or "?")
 
     async def _report(self, run: AnnouncementRun, now: datetime) -> int:
-        async with self.db.transaction() as session:
+        async with in_turn(self.db) as session:
             repo = Announcements(session)
             if run.status == "missed":  # the author was told when it was marked
                 await repo.mark_reported(run.id, now)
                 return 0
+            if await Deliveries(session).run_has(run.announcement_id, run.run_at, status="pending"):
+                return 0  # checked before loading the run's thousand rows, every poll
             rows = await repo.deliveries(run.announcement_id, run.run_at)
-            if any(d.status == "pending" for d, _ in rows):
-                return 0
             ann = await repo.get(run.announcement_id)
             if not await repo.mark_reported(run.id, now) or ann is None or not ann.created_by:
                 return 0
@@ -97,6 +103,15 @@ class ReportSync:
             lines += [
                 self.texts.t("announce.report_failure", chat=chat, reason=reason)
                 for chat, reason in report.failures[:MAX_LISTED_FAILURES]
+            ]
+            unpinned = sorted(
+                (c.title or c.platform_chat_id, d.error.removeprefix(PIN_ERROR))
+                for d, c in rows
+                if d.status == "sent" and d.error
+            )
+            lines += [
+                self.texts.t("announce.report_unpinned", chat=chat, reason=reason)
+                for chat, reason in unpinned[:MAX_LISTED_FAILURES]
             ]
             await repo.queue_actions(
                 [

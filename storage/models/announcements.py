@@ -93,7 +93,11 @@ class AnnouncementRun(Base):
 
 
 class Delivery(Base):
-    """One announcement run in one chat."""
+    """One announcement run in one chat.
+
+    `error` is the platform's reason for a failed delivery; on a sent one it is
+    `pin: <reason>` when the announcement was to be pinned and pinning failed.
+    """
 
     __tablename__ = "deliveries"
     __table_args__ = (

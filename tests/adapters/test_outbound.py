@@ -121,3 +121,40 @@ async def test_close_fails_waiting_calls_clearly() -> None:
             await task
     with pytest.raises(RuntimeError, match="closed"):
         await q.call("m", {})
+
+
+async def test_calls_that_arrive_before_the_slot_ride_in_its_batch() -> None:
+    batches: list[list[int]] = []
+
+    async def send(call: ApiCall) -> int:
+        batches.append([call.params["i"]])
+        return 0
+
+    async def send_batch(calls: Sequence[ApiCall]) -> list[int]:
+        batches.append([c.params["i"] for c in calls])
+        return [0] * len(calls)
+
+    q = queue(send, send_batch=send_batch, batch_size=25, rate=10.0, headroom=0.0)
+    first = asyncio.create_task(q.call("m", {"i": 0}))  # slot 0: goes at once, alone
+    await asyncio.sleep(0.01)
+    second = asyncio.create_task(q.call("m", {"i": 1}))  # waits for slot 1 at 0.1 s
+    await asyncio.sleep(0.04)
+    later = [asyncio.create_task(q.call("m", {"i": i})) for i in (2, 3)]  # before slot 1
+    await asyncio.gather(first, second, *later)
+    await q.close()
+    assert batches == [[0], [1, 2, 3]]
+
+
+async def test_a_late_wake_up_slips_the_schedule_instead_of_catching_up() -> None:
+    stamps: list[float] = []
+
+    async def send(call: ApiCall) -> None:
+        stamps.append(time.monotonic())
+        if call.params["i"] == 0:
+            time.sleep(0.08)  # noqa: ASYNC251 (the event loop is busy past slot 1 at 0.05 s)
+
+    q = queue(send, rate=20.0, headroom=0.0)
+    await asyncio.gather(*(q.call("m", {"i": i}, batchable=False) for i in range(3)))
+    await q.close()
+    assert stamps[1] - stamps[0] >= 0.08  # late...
+    assert stamps[2] - stamps[1] >= 0.05 * 0.95  # ...and the next keeps its distance

@@ -45,13 +45,19 @@ class FakeAdapter:
         *,
         keyboard: Keyboard | None = None,
         reply_to: str | None = None,
+        dedup_key: str | None = None,
     ) -> str:
         self._maybe_fail("send")
         self.calls.append(("send", (chat_id, text, keyboard)))
         return self._mid()
 
     async def send_private(
-        self, user_id: str, text: str, *, keyboard: Keyboard | None = None
+        self,
+        user_id: str,
+        text: str,
+        *,
+        keyboard: Keyboard | None = None,
+        dedup_key: str | None = None,
     ) -> str:
         self._maybe_fail("private")
         self.calls.append(("private", (user_id, text, keyboard)))
@@ -60,6 +66,10 @@ class FakeAdapter:
     async def delete_messages(self, chat_id: str, message_ids: Sequence[str]) -> None:
         self._maybe_fail("delete")
         self.calls.append(("delete", (chat_id, list(message_ids))))
+
+    async def pin_message(self, chat_id: str, message_id: str) -> None:
+        self._maybe_fail("pin")
+        self.calls.append(("pin", (chat_id, message_id)))
 
     async def remove_member(self, chat_id: str, user_id: str, *, block: bool = False) -> bool:
         self._maybe_fail("remove")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator, Mapping
+from typing import Any
 
 import pytest
 
@@ -101,3 +102,67 @@ async def test_pending_actions_are_carried_out_after_a_restart(db: Database) -> 
     finally:
         await runner.stop()
     assert adapter.sent("send") == [("1", "до сбоя", None)]
+
+
+async def test_a_send_with_pin_pins_what_it_sent(db: Database) -> None:
+    adapter = FakeAdapter()
+    [key] = await _queue(db, ("send", {"chat_id": "1", "text": "Собрание", "pin": True}))
+    await ActionRunner(db, adapter).process_due()
+    assert adapter.sent("pin") == [("1", "101")]
+    assert (await _status(db, key)).result == {"message_id": "101", "pinned": True}
+
+
+async def test_a_pin_refusal_is_recorded_but_the_send_is_done(db: Database) -> None:
+    adapter = FakeAdapter()
+    adapter.fail["pin"] = [NotAdmin("925", code=925)]
+    reported: list[MessengerError] = []
+
+    async def report(action: PlatformAction, exc: MessengerError) -> None:
+        reported.append(exc)
+
+    [key] = await _queue(db, ("send", {"chat_id": "1", "text": "Собрание", "pin": True}))
+    await ActionRunner(db, adapter, on_failure=report).process_due()
+    row = await _status(db, key)
+    assert row.status == "done" and reported == [] and len(adapter.sent("send")) == 1
+    assert row.result == {"message_id": "101", "pinned": False, "pin_error": "NotAdmin: 925"}
+
+
+class SlowAdapter(FakeAdapter):
+    """A send to chat `n` takes `n` ticks (mod 5); counts the sends under way at once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.flying = self.most = 0
+
+    async def send_message(self, chat_id: str, text: str, **kw: Any) -> str:
+        self.flying += 1
+        self.most = max(self.most, self.flying)
+        await asyncio.sleep(0.05 * (int(chat_id) % 5))
+        self.flying -= 1
+        return await super().send_message(chat_id, text, **kw)
+
+
+async def test_the_next_page_is_claimed_before_the_last_one_drains(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.actions.PAGE", 4)
+    adapter = SlowAdapter()
+    chats = ["1", "2", "3", "4", "6", "7", "1", "2"]
+    await _queue(db, *[("send", {"chat_id": c, "text": f"m{i}"}) for i, c in enumerate(chats)])
+    assert await ActionRunner(db, adapter).process_due(limit=None) == 8
+    assert adapter.most > 4  # page 2 started while chats 3 and 4 of page 1 were still sending
+    sent = adapter.sent("send")
+    assert [t for c, t, _ in sent if c == "1"] == ["m0", "m6"]  # in order across pages
+    assert [t for c, t, _ in sent if c == "2"] == ["m1", "m7"]
+
+
+async def test_rows_committed_while_it_works_are_taken_on_a_kick(db: Database) -> None:
+    adapter = SlowAdapter()
+    await _queue(db, ("send", {"chat_id": "2", "text": "первая часть"}))
+    runner = ActionRunner(db, adapter)
+    working = asyncio.create_task(runner.process_due(limit=None))
+    await asyncio.sleep(0.02)
+    await _queue(db, ("send", {"chat_id": "1", "text": "вторая часть"}))
+    runner.kick()  # as a fan-out does after each chunk it commits
+    assert await working == 2
+    assert [c for c, _, _ in adapter.sent("send")] == ["1", "2"]  # the later, quicker one too

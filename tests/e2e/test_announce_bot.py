@@ -115,3 +115,45 @@ async def _notified(school: School, fragment: str) -> bool:
     """A button answer (a notification for the presser only) containing `fragment`."""
     notes = (await school.em.private(school.teacher))["notifications"]
     return any(fragment in str(n.get("event_data")) for n in notes)
+
+
+async def test_the_bot_pins_an_announcement_where_it_may(school: School, platform: str) -> None:
+    app = await school.start()
+    pinned = await tagged_chat(app, school, "5А-родители", "5А-родители", school.other)
+    plain = await school.em.chat("5Б-родители", [school.other], bot_is_admin=False)
+    async with app.db.transaction() as session:  # a chat where the bot is no admin
+        repo = Chats(session)
+        chat = await repo.get_or_create(school.platform, plain, title="5Б-родители")
+        await repo.set_tags(chat, ["5Б-родители"])
+    when, at = tomorrow_noon(school)
+    env = {
+        "ETIKET_PLATFORM": platform,
+        "ETIKET_DATABASE_URL": app.settings.database_url.replace("+aiosqlite", ""),
+    }
+    args = ["announce", "add", "--to", "*-родители", "--at", when, "--text", "Собрание", "--pin"]
+    result = await asyncio.to_thread(
+        CliRunner().invoke, cli, [*args, "--author", school.teacher], env=env
+    )
+    assert result.exit_code == 0, result.output
+    await fire_at(app, school, at + timedelta(seconds=30))
+
+    async def pinned_there() -> bool:
+        chat = await school.em.get_chat(pinned)
+        sent = [m["message_id"] for m in chat["messages"] if m["from_bot"]]
+        return chat["pinned_message_id"] is not None and [chat["pinned_message_id"]] == sent
+
+    async def sent_unpinned() -> bool:  # where the bot is no admin
+        chat = await school.em.get_chat(plain)
+        texts = [m["text"] for m in chat["messages"] if m["from_bot"]]
+        return texts == ["Собрание"] and chat["pinned_message_id"] is None
+
+    await school.until(pinned_there)
+    await school.until(sent_unpinned)
+
+    async def reported() -> str:
+        await fire_at(app, school, school.clock.now() + timedelta(minutes=1))
+        inbox = (await school.em.private(school.teacher))["messages"]
+        return next((m["text"] for m in inbox if "доставлено в 2" in m["text"]), "")
+
+    report = await school.until(reported)
+    assert "5Б-родители: доставлено, но не закреплено: NotAdmin" in report

@@ -73,9 +73,9 @@ class World:
         await self.adapter.close()
         self.adapter = self.runner = self.service = None
 
-    async def chat(self, title: str, *tags: str, member: bool = True) -> str:
+    async def chat(self, title: str, *tags: str, member: bool = True, admin: bool = True) -> str:
         user = await self.server.control.user(f"Родитель {title}")
-        ref = await self.server.control.chat(title, [user])
+        ref = await self.server.control.chat(title, [user], bot_is_admin=admin)
         if not member:
             hub = self.server.app[HUB]
             hub.world.leave(hub.bot_front.parse_conversation(ref), BOT)
@@ -103,8 +103,10 @@ class World:
     async def inbox(self) -> list[str]:
         return [m["text"] for m in (await self.server.control.private(self.author))["messages"]]
 
-    def new(self, text: str, targets: str, schedule: Schedule, zone: str = NSK) -> NewAnnouncement:
-        return NewAnnouncement(text, (targets,), schedule, zone, author=self.author)
+    def new(
+        self, text: str, targets: str, schedule: Schedule, zone: str = NSK, *, pin: bool = False
+    ) -> NewAnnouncement:
+        return NewAnnouncement(text, (targets,), schedule, zone, pin=pin, author=self.author)
 
 
 @pytest.fixture
@@ -226,3 +228,44 @@ async def test_a_failed_chat_is_reported_to_the_author(world: World) -> None:
     assert await world.texts("5А-р") == ["Всем"]
     [report] = await world.inbox()
     assert "5Б-р" in report and "NotAdmin" in report
+
+
+async def test_a_pinned_announcement_is_pinned_in_every_chat(world: World) -> None:
+    await world.chat("5А-р", "5А-родители")
+    await world.chat("5Б-р", "5Б-родители")
+    svc = world.service
+    assert svc is not None
+    ann = await svc.create(
+        world.new("Собрание", "*-родители", parse_at("2026-03-21 10:00"), pin=True)
+    )
+    assert ann.next_run_at is not None
+    await world.tick(ann.next_run_at)
+    for title in ("5А-р", "5Б-р"):
+        chat = await world.server.control.get_chat(world.chats[title])
+        [sent] = [m for m in chat["messages"] if m["from_bot"]]
+        assert sent["text"] == "Собрание" and chat["pinned_message_id"] == sent["message_id"]
+    [report] = await world.inbox()
+    assert "доставлено в 2, не доставлено в 0" in report and "закреплено" not in report
+
+
+async def test_a_chat_where_the_bot_cannot_pin_still_gets_the_message(world: World) -> None:
+    await world.chat("5А-р", "5А-родители")
+    await world.chat("5Б-р", "5Б-родители", admin=False)
+    svc = world.service
+    assert svc is not None
+    ann = await svc.create(
+        world.new("Собрание", "*-родители", parse_at("2026-03-21 10:00"), pin=True)
+    )
+    assert ann.next_run_at is not None
+    await world.tick(ann.next_run_at)
+    unpinned = await world.server.control.get_chat(world.chats["5Б-р"])
+    assert await world.texts("5Б-р") == ["Собрание"] and unpinned["pinned_message_id"] is None
+    pinned = await world.server.control.get_chat(world.chats["5А-р"])
+    assert pinned["pinned_message_id"] is not None
+    [report] = await world.inbox()
+    assert "доставлено в 2, не доставлено в 0" in report
+    assert "5Б-р: доставлено, но не закреплено: NotAdmin" in report and "5А-р" not in report
+    async with world.db.transaction() as session:
+        rows = (await session.execute(Delivery.__table__.select())).all()
+    assert {r.status for r in rows} == {"sent"}
+    assert sorted(r.error or "" for r in rows)[1].startswith("pin: NotAdmin")

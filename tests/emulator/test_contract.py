@@ -60,6 +60,7 @@ CALLS: list[tuple[str, str, dict[str, Any]]] = [
     ("messages.removeChatUser", "response", {"chat_id": "{chat_id}", "member_id": "{vera}"}),
     ("messages.delete", "response", {"peer_id": "{chat}", "cmids": "1,99", "delete_for_all": 1}),
     ("messages.edit", "response", {"peer_id": "{chat}", "cmid": 2, "message": "y"}),
+    ("messages.pin", "response", {"peer_id": "{chat}", "cmid": 2}),
     ("users.get", "response", {"user_ids": "{anna},{boris},id{vera},5", "fields": "photo_100"}),
     ("groups.setLongPollSettings", "response", {"group_id": 1, "enabled": 1, "message_new": 1}),
 ]

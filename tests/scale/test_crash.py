@@ -103,6 +103,14 @@ async def test_sigkill_ten_times_loses_and_repeats_nothing(tmp_path: Path) -> No
             v = await all_done(db, cluster.hub, school, timeout=30)
             assert v.unblocks == BLOCKED_CHATS
             assert_exactly_once(v, school)
+            # Two workers share one token's rate through Redis. Pacing is decided when a
+            # request is reserved, and a loaded machine can delay one process's send
+            # past the next one's: a rare error 6 (retried, as the counts above show)
+            # is tolerated, a systematic excess is not.
+            calls = await control.calls()
+            too_many = [c for c in calls if (c.get("error") or {}).get("error_code") == 6]
+            print(f"VK error 6: {len(too_many)} of {len(calls)} calls")
+            assert len(too_many) <= len(calls) // 500, f"{len(too_many)} of {len(calls)} drew 6"
         finally:
             await cluster.stop()
             await redis.aclose()

@@ -11,7 +11,7 @@ from typing import Any
 from adapters.emulator.model import BOT, ActionKind, Chat, Conversation, Member, Message, User
 from adapters.emulator.vk.ids import VkIds
 
-__all__ = ["group_object", "member_object", "message_object", "user_object"]
+__all__ = ["group_object", "member_object", "message_object", "pinned_object", "user_object"]
 
 ACTION_TYPES = {
     ActionKind.INVITE: "chat_invite_user",
@@ -66,6 +66,21 @@ def foreign_object(ids: VkIds, conversation: Conversation, message: Message) -> 
     if message.mailbox_id and not isinstance(conversation, Chat):
         body["id"] = message.mailbox_id
     return body
+
+
+def pinned_object(ids: VkIds, chat: Chat, message: Message) -> dict[str, Any]:
+    """A `messages_pinned_message`: what `messages.pin` answers."""
+    return {
+        "id": message.mailbox_id if message.from_id == BOT else 0,
+        "conversation_message_id": message.id,
+        "peer_id": ids.peer(chat),
+        "from_id": ids.owner(message.from_id),
+        "date": message.date,
+        "text": message.text,
+        "attachments": [],
+        "fwd_messages": [],
+        "out": message.from_id == BOT,
+    }
 
 
 def user_object(user: User, fields: frozenset[str] = frozenset()) -> dict[str, Any]:

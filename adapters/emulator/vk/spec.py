@@ -22,6 +22,7 @@ SERVED_METHODS = (
     "messages.edit",
     "messages.getConversationMembers",
     "messages.getInviteLink",
+    "messages.pin",
     "messages.removeChatUser",
     "messages.send",
     "messages.sendMessageEventAnswer",

@@ -31,6 +31,7 @@ _ROUTES: list[tuple[str, str, str | None, str]] = [
     ("GET", r"/chats/(-?\d+)/members", None, "member_page"),
     ("POST", r"/chats/(-?\d+)/members", "UserIdsList", "add"),
     ("DELETE", r"/chats/(-?\d+)/members", None, "ok"),
+    ("PUT", r"/chats/(-?\d+)/pin", "PinMessageBody", "ok"),
     ("POST", r"/subscriptions", "SubscriptionRequestBody", "ok"),
 ]
 

@@ -101,6 +101,18 @@ async def test_delete_in_a_dm_is_not_admin(fake: FakeMax, adapter: MaxAdapter) -
         await adapter.delete_messages("99", ["mid.1"])
 
 
+async def test_pin_is_quiet_and_needs_the_right(fake: FakeMax, adapter: MaxAdapter) -> None:
+    await adapter.pin_message(CHAT, "mid.sent1")
+    (seen,) = fake.calls(f"PUT /chats/{CHAT}/pin")
+    assert seen.body == {"message_id": "mid.sent1", "notify": False} and seen.query == {}
+    denied = {"code": "access.denied", "message": "the bot lacks the pin_message right"}
+    fake.fail(f"PUT /chats/{CHAT}/pin", 403, denied)
+    with pytest.raises(NotAdmin):  # the same typed error as the other admin-only calls
+        await adapter.pin_message(CHAT, "mid.sent1")
+    with pytest.raises(InvalidRequest):
+        await adapter.pin_message("chat-7", "mid.sent1")
+
+
 async def test_answer_button(fake: FakeMax, adapter: MaxAdapter) -> None:
     event = parse_update(s.callback())
     assert event is not None

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from adapters.base import Button, Event, EventKind, Keyboard, MessengerAdapter
-from adapters.errors import NotAdmin, NotSupported, PrivacyRefused
+from adapters.errors import InvalidRequest, NotAdmin, NotSupported, PrivacyRefused
 from adapters.vk_messenger import VkAdapter, VkMember
 
 from .conftest import GROUP, TOKEN, FakeVk, err, ok
@@ -85,6 +85,18 @@ async def test_delete_raises_a_per_item_error(adapter: VkAdapter, vk: FakeVk) ->
     ]))  # fmt: skip
     with pytest.raises(NotAdmin):
         await adapter.delete_messages(CHAT, ["1", "2"])
+
+
+async def test_pin_goes_by_cmid_and_needs_admin(adapter: VkAdapter, vk: FakeVk) -> None:
+    pinned = {"id": 0, "conversation_message_id": 1530, "peer_id": int(CHAT),
+              "from_id": -GROUP, "date": 1700000000, "text": "Собрание"}  # fmt: skip
+    vk.reply("messages.pin", ok(pinned), err(925, "You are not admin of this chat"))
+    await adapter.pin_message(CHAT, "1530")
+    assert vk.requests[-1] == ("messages.pin", {"peer_id": CHAT, "cmid": "1530", "v": "5.199"})
+    with pytest.raises(NotAdmin):  # the same typed error as the other admin-only calls
+        await adapter.pin_message(CHAT, "1530")
+    with pytest.raises(InvalidRequest):
+        await adapter.pin_message(CHAT, "mid.x")
 
 
 async def test_remove_member(adapter: VkAdapter, vk: FakeVk) -> None:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.announcements import parse_at, parse_every
 from bot.services.announcements import AnnouncementService, NewAnnouncement
 from storage import Database
 from storage.models import Delivery, PlatformAction
-from storage.repos import Chats, Outbox
+from storage.repos import Chats, Deliveries, Outbox
 
 NOW = datetime(2026, 3, 20, tzinfo=UTC)
 
@@ -79,3 +81,38 @@ async def test_recurring_catch_up_and_cancel(db: Database) -> None:
     assert await svc.cancel(ann.id)
     assert (await svc.run_due(later + timedelta(days=5))).fanned_out == 0
     assert await svc.preview(ann.id, later) is not None
+
+
+async def test_a_fan_out_cut_between_chunks_is_finished_even_past_the_grace(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    platform = f"p{uuid.uuid4().hex[:6]}"
+    tag = await _chats(db, platform, 5)
+    monkeypatch.setattr("bot.services.announcements.FIRST_CHUNK", 2)  # chunks of 2 and 3
+    svc = AnnouncementService(db, platform=platform, clock_now=lambda: NOW)
+    spec = NewAnnouncement("Hi", (f"{tag}-*",), parse_at("2026-03-21 10:00"), "UTC", author="7")
+    ann = await svc.create(spec)
+    assert ann.next_run_at is not None
+    real = Deliveries.plan_sends
+    calls = 0
+
+    async def dies_after_one_chunk(self: Deliveries, *args: Any) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise RuntimeError("the process died")
+        await real(self, *args)
+
+    monkeypatch.setattr(Deliveries, "plan_sends", dies_after_one_chunk)
+    with pytest.raises(RuntimeError):
+        await svc.fan_out(ann, ann.next_run_at, ann.next_run_at)
+    monkeypatch.setattr(Deliveries, "plan_sends", real)
+    assert await _count(db, Delivery, announcement_id=ann.id) == 2  # the first chunk only
+    assert (await svc.get(ann.id)).next_run_at == ann.next_run_at  # type: ignore[union-attr]
+    summary = await svc.on_start(ann.next_run_at + timedelta(hours=3))  # past the 1 h grace
+    assert (summary.fanned_out, summary.missed, summary.deliveries) == (1, 0, 5)
+    assert await _count(db, Delivery, announcement_id=ann.id) == 5
+    prefix = f"ann:{ann.id}:"
+    async with db.transaction() as session:
+        stmt = select(func.count()).where(PlatformAction.key.startswith(prefix))
+        assert (await session.execute(stmt)).scalar_one() == 5  # no send twice

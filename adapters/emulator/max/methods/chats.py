@@ -1,6 +1,7 @@
-"""`/chats/{chat_id}` and its members (NOTES §5 table): info, lists, removal, adding.
+"""`/chats/{chat_id}`, its members and its pin (NOTES §5 table).
 
-Lists need admin rights; removal and adding need `add_remove_members`. Adding
+Lists need admin rights; removal and adding need `add_remove_members`, pinning
+`pin_message`. Adding
 reports per-person failures in `ModifyMembersResult` instead of failing the call,
 so one person's privacy does not hide the others' success.
 """
@@ -12,7 +13,7 @@ from typing import Any
 from adapters.emulator.errors import Refusal, WorldError
 from adapters.emulator.max.context import MaxCall, bad
 from adapters.emulator.max.errors import NotDone
-from adapters.emulator.max.shapes import chat_object, member_object
+from adapters.emulator.max.shapes import chat_object, member_object, message_object
 from adapters.emulator.model import BOT, Chat, Member
 
 __all__ = [
@@ -21,6 +22,8 @@ __all__ = [
     "get_chat",
     "get_members",
     "get_membership",
+    "get_pin",
+    "pin_message",
     "remove_member",
 ]
 
@@ -109,4 +112,31 @@ async def add_members(call: MaxCall) -> dict[str, Any]:
             failed_user_ids=[u for ids in failed.values() for u in ids],
             failed_user_details=[{"error_code": c, "user_ids": u} for c, u in failed.items()],
         )
+    return OK
+
+
+async def get_pin(call: MaxCall) -> dict[str, Any]:
+    """`GetPinnedMessageResult`: the pinned `Message`, or null."""
+    chat = call.chat()
+    call.world.bot.require(chat)
+    if chat.pinned is None:
+        return {"message": None}
+    message = call.world.message(chat, chat.pinned)
+    return {"message": message_object(call.world, call.front.ids, chat, message)}
+
+
+async def pin_message(call: MaxCall) -> dict[str, Any]:
+    """`PUT /chats/{chat_id}/pin` with a `PinMessageBody` (`message_id` is a mid)."""
+    chat = call.chat()
+    call.require_right(chat, "pin_message")
+    body = call.json()
+    mid, notify = body.get("message_id"), body.get("notify")
+    if not isinstance(mid, str):
+        raise bad("message_id must be the message's mid")
+    if notify is not None and not isinstance(notify, bool):
+        raise bad("notify must be true or false")
+    target, number = call.front.ids.locate(call.world, mid)
+    if target is not chat:
+        raise NotDone("Not found: the message is not in this chat")
+    call.world.bot.pin(chat, number)
     return OK

@@ -10,7 +10,7 @@ from adapters.emulator.max.keyboard import parse_attachments
 from adapters.emulator.max.shapes import message_object, user_object
 from adapters.emulator.model import BOT, Chat, Conversation, Dialog, Keyboard
 
-__all__ = ["answer", "delete_message", "edit_message", "get_me", "send_message"]
+__all__ = ["answer", "delete_message", "edit_message", "get_me", "get_messages", "send_message"]
 
 MAX_TEXT = 4000
 FORMATS = (None, "markdown", "html")
@@ -65,6 +65,22 @@ async def send_message(call: MaxCall) -> dict[str, Any]:
         conversation, text or "", keyboard=keyboard, reply_to=reply, silent=silent
     )
     return {"message": message_object(call.world, ids, conversation, message)}
+
+
+async def get_messages(call: MaxCall) -> dict[str, Any]:
+    """`GET /messages?chat_id=&count=` → `MessageList`, the latest message first.
+
+    Only the chat form is emulated (`message_ids`, `from` and `to` are not): the bot
+    reads back what it recently posted to learn whether a cut-off send went out."""
+    ids = call.front.ids
+    if "chat_id" not in call.query:
+        raise bad("chat_id is required")
+    conversation = ids.conversation(call.world, call.integer("chat_id"))
+    count = call.integer("count") if "count" in call.query else 50
+    if not 1 <= count <= 100:
+        raise bad("count must be between 1 and 100")
+    latest = [m for m in reversed(conversation.messages) if not m.deleted][:count]
+    return {"messages": [message_object(call.world, ids, conversation, m) for m in latest]}
 
 
 def _change(call: MaxCall, conversation: Conversation, number: int, body: dict[str, Any]) -> None:

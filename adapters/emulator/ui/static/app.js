@@ -69,6 +69,7 @@ function renderMessage(c, m) {
   if (m.from_id === state.me) { li.classList.add("mine"); }
   if (m.action) { li.classList.add("service"); li.textContent = (names[m.from_id] || m.from_id) + ": " + m.action.type + " " + (names[m.action.member_id] || m.action.member_id); return li; }
   li.appendChild(el("div", "author", names[m.from_id] || m.from_id));
+  if (c.pinned_message_id === m.message_id) { li.classList.add("pinned"); li.appendChild(el("div", "pin", "📌 закреплено")); }
   if (m.deleted) { li.classList.add("deleted"); li.appendChild(el("div", "text", "(сообщение удалено) " + m.text)); return li; }
   li.appendChild(el("div", "text", m.text));
   if (m.keyboard) {
@@ -94,7 +95,7 @@ function render() {
   $("members").textContent = c && !c.dialog ? c.members.map((m) => state.data.names[m.user_id] || m.user_id).join(", ") : "";
   const notes = state.data.notifications.map((n) => JSON.stringify(n.event_data));
   $("notes").textContent = notes.length ? "Уведомления: " + notes[notes.length - 1] : "";
-  const sig = JSON.stringify(c ? c.messages : []);
+  const sig = JSON.stringify(c ? [c.pinned_message_id, c.messages] : []);
   if (sig === state.sig) { return; }
   state.sig = sig;
   const list = $("messages"); list.textContent = "";

@@ -5,6 +5,7 @@ from __future__ import annotations
 from adapters.emulator.vk.methods.chats import (
     get_conversation_members,
     get_invite_link,
+    pin,
     remove_chat_user,
     send_event_answer,
 )
@@ -27,6 +28,7 @@ METHODS: dict[str, Method] = {
     "messages.edit": edit,
     "messages.getConversationMembers": get_conversation_members,
     "messages.getInviteLink": get_invite_link,
+    "messages.pin": pin,
     "messages.removeChatUser": remove_chat_user,
     "messages.send": send,
     "messages.sendMessageEventAnswer": send_event_answer,

@@ -1,4 +1,4 @@
-"""Chat administration: members, removal, invite links, button answers (NOTES §4, §5)."""
+"""Chat administration: members, removal, pins, invite links, button answers (NOTES §4, §5)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,15 @@ from adapters.emulator.model import BOT
 from adapters.emulator.vk.errors import VkApiError, from_refusal
 from adapters.emulator.vk.ids import CHAT_BASE
 from adapters.emulator.vk.methods.context import Call
-from adapters.emulator.vk.shapes import group_object, member_object, user_object
+from adapters.emulator.vk.shapes import group_object, member_object, pinned_object, user_object
 
-__all__ = ["get_conversation_members", "get_invite_link", "remove_chat_user", "send_event_answer"]
+__all__ = [
+    "get_conversation_members",
+    "get_invite_link",
+    "pin",
+    "remove_chat_user",
+    "send_event_answer",
+]
 
 EVENT_DATA_TYPES = frozenset({"show_snackbar", "open_link", "open_app"})
 
@@ -61,6 +67,24 @@ def get_conversation_members(call: Call) -> dict[str, Any]:
         if any(m.user_id == BOT for m in page)
         else [],
     }
+
+
+def pin(call: Call) -> dict[str, Any]:
+    """By `cmid`, or the mailbox `message_id` (NOTES §8: 0 for others' chat messages);
+    925 without admin rights, as VK answers when only admins may change the pin."""
+    p = call.params
+    chat = call.chat(p["peer_id"], no_chat=927)
+    cmid = p.get("cmid")
+    if not cmid and p.get("message_id"):
+        found = next((m for m in chat.messages if m.mailbox_id == p["message_id"]), None)
+        cmid = found.id if found is not None else None
+    if not cmid:
+        raise VkApiError(100, "cmid is undefined")
+    try:
+        message = call.world.bot.pin(chat, cmid)
+    except WorldError as exc:
+        raise from_refusal(exc, no_message=100) from None
+    return pinned_object(call.ids, chat, message)
 
 
 def get_invite_link(call: Call) -> dict[str, str]:
