@@ -13,6 +13,16 @@ TABLE = [
     (6, "foreign_messenger", "мессенджер", True),
     (7, "account_sharing", "аккаунт", False),
 ]
+# The shipped default block length per rule; every one within the regulation's month.
+BLOCK_DAYS = {
+    "obscene": 3,
+    "insult": 7,
+    "unlawful": 14,
+    "personal_data": 14,
+    "flood": 1,
+    "foreign_messenger": 3,
+    "account_sharing": 7,
+}
 
 
 def test_default_set_follows_the_design_table(rules: RuleSet) -> None:
@@ -22,6 +32,7 @@ def test_default_set_follows_the_design_table(rules: RuleSet) -> None:
     for rule in rules:
         assert rule.title and rule.text and rule.title_en and rule.text_en
         assert rule.weight == 1
+        assert rule.default_block_days == BLOCK_DAYS[rule.code]
         assert 1 <= rule.default_block_days <= 30
         assert rule.version == "2026-09"
         assert rule.no_early_unblock == (rule.code == "personal_data")
