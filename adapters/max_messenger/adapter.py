@@ -27,6 +27,7 @@ from adapters.errors import (
 from adapters.max_messenger.api import DEFAULT_API_URL, MaxApi, Query
 from adapters.max_messenger.errors import error_for_code
 from adapters.max_messenger.keyboard import MAX_TEXT, message_bodies
+from adapters.max_messenger.lookup import sent_earlier
 from adapters.max_messenger.models import ChatInfo, member_from
 from adapters.max_messenger.parse import callback_id_of
 from adapters.max_messenger.polling import MaxPolling
@@ -123,20 +124,12 @@ class MaxAdapter:
         return await self._post({"chat_id": _num(chat_id, "chat id")}, text, keyboard, reply_to)
 
     async def find_sent(self, chat_id: str, text: str, since: float) -> str | None:
-        """The id of this bot's message in `chat_id` with exactly `text` (its last part,
-        if split) posted at or after `since` (epoch seconds), or None: whether a send
-        cut off by a crash went out."""
+        """Whether a send cut off by a crash went out: its message id, or None."""
         last = message_bodies(text, None, None, self.text_format)[-1].get("text")
         page = await self.call(
             "GET", "/messages", query={"chat_id": _num(chat_id, "chat id"), "count": 50}
         )
-        for message in page.get("messages") or ():
-            sender, body = message.get("sender") or {}, message.get("body") or {}
-            # A minute's slack: the platform's clock is not ours (and counts in seconds).
-            late_enough = float(message.get("timestamp") or 0) >= (since - 60) * 1000
-            if sender.get("is_bot") and body.get("text") == last and late_enough:
-                return str(body.get("mid") or "") or None
-        return None
+        return sent_earlier(page, str(last or ""), since)
 
     async def send_private(
         self,

@@ -9,7 +9,6 @@ in chats are conversation message ids (NOTES §2: `id` is 0 there).
 from __future__ import annotations
 
 import hashlib
-import secrets
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from adapters.vk_messenger.errors import ALREADY_GONE, error_from
 from adapters.vk_messenger.execute import check_result, execute_batch
 from adapters.vk_messenger.keyboard import MAX_TEXT, keyboard_json, split_text
 from adapters.vk_messenger.parse import CHAT_PEER_BASE
+from adapters.vk_messenger.sending import random_id, sent_id
 
 __all__ = ["CAPABILITIES", "VkAdapter", "VkMember"]
 
@@ -172,7 +172,7 @@ class VkAdapter:
             if markup is not None and i == len(chunks) - 1:
                 params["keyboard"] = markup
             items = await self.call("messages.send", params)
-            message_id = _sent_id(items)
+            message_id = sent_id(items)
         return message_id
 
     async def delete_messages(self, chat_id: str, message_ids: Sequence[str]) -> None:
@@ -283,20 +283,3 @@ class VkAdapter:
     async def close(self) -> None:
         await self.queue.close()
         await self.api.close()
-
-
-def _sent_id(items: Any) -> str:
-    """The cmid from a `peer_ids` answer: `[{peer_id, message_id, conversation_message_id}]`."""
-    if isinstance(items, list) and items and isinstance(items[0], dict):
-        item = items[0]
-        cmid = item.get("conversation_message_id") or item.get("message_id")
-        return str(cmid) if cmid else ""
-    return str(items) if isinstance(items, int) else ""  # the old `peer_id` form: an id
-
-
-def random_id(dedup_key: str | None, chunk: int) -> int:
-    """VK's `random_id` (1..2^31-1): stable for a keyed send, random otherwise."""
-    if dedup_key is None:
-        return secrets.randbelow(2**31 - 1) + 1
-    digest = hashlib.blake2b(f"{dedup_key}#{chunk}".encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big") % (2**31 - 1) + 1
