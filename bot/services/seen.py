@@ -1,7 +1,8 @@
 """Messages seen per chat, for the dashboard (`message_counts`), counted cheaply.
 
 Every chat message bumps an in-memory counter; a background task writes the sums
-with `count_message`'s upsert every `every` seconds, and `stop` writes the rest.
+every `every` seconds, in one multi-row upsert (the chats' row ids are looked up once
+and kept), and `stop` writes the rest.
 Only numbers are kept, never text (152-FZ). A crash loses at most a few seconds of
 counts: they are statistics, not records.
 """
@@ -31,6 +32,7 @@ class SeenCounter:
         self.clock = clock
         self.every = every
         self._pending: Counter[str] = Counter()
+        self._ids: dict[str, int] = {}  # platform chat id -> row id; chat rows stay
         self._task: asyncio.Task[None] | None = None
 
     def count(self, chat_id: str) -> None:
@@ -44,11 +46,13 @@ class SeenCounter:
         now = self.clock.now()
         try:
             async with self.db.transaction() as session:
-                chats = Chats(session)
-                for chat_id, n in sorted(pending.items()):  # one order: no deadlocks
-                    chat = await chats.get_or_create(self.platform, chat_id)
-                    await MessageCounts(session).add(chat.id, now, n)
+                unknown = [c for c in pending if c not in self._ids]
+                if unknown:
+                    self._ids.update(await Chats(session).ids_of(self.platform, unknown))
+                counts = {self._ids[c]: n for c, n in pending.items()}
+                await MessageCounts(session).add_many(counts, now)
         except Exception:
+            self._ids.clear()  # a chat row may be gone (a wiped database): look them up again
             self._pending.update(pending)  # try again at the next flush
             raise
         return sum(pending.values())

@@ -16,6 +16,8 @@ from storage.repos._upsert import insert_for
 
 __all__ = ["Chats"]
 
+_IN_CHUNK = 1000  # ids per `IN (...)`: well inside any driver's parameter limit
+
 
 class Chats:
     """Chats, their tags and curators in the caller's transaction."""
@@ -47,6 +49,39 @@ class Chats:
         chat = await self.find(platform, platform_chat_id)
         assert chat is not None  # inserted now or by a concurrent transaction
         return chat
+
+    async def ids_of(self, platform: str, platform_chat_ids: Iterable[str]) -> dict[str, int]:
+        """The rows' ids of these chats, creating the missing ones: a few statements in all."""
+        wanted = sorted(set(platform_chat_ids))
+        found = await self._ids(platform, wanted)
+        missing = [c for c in wanted if c not in found]
+        if missing:
+            now = utcnow()
+            stmt = insert_for(self.session, Chat).values(
+                [
+                    {
+                        "platform": platform,
+                        "platform_chat_id": c,
+                        "title": "",
+                        "bot_is_admin": False,
+                        "created_at": now,
+                    }
+                    for c in missing
+                ]
+            )
+            await self.session.execute(stmt.on_conflict_do_nothing())
+            found.update(await self._ids(platform, missing))
+        return found
+
+    async def _ids(self, platform: str, platform_chat_ids: list[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for start in range(0, len(platform_chat_ids), _IN_CHUNK):
+            chunk = platform_chat_ids[start : start + _IN_CHUNK]
+            stmt = select(Chat.platform_chat_id, Chat.id).where(
+                Chat.platform == platform, Chat.platform_chat_id.in_(chunk)
+            )
+            found.update({c: i for c, i in (await self.session.execute(stmt)).all()})
+        return found
 
     async def set_tags(self, chat: Chat, tags: Iterable[str]) -> None:
         """Make the chat's tags exactly `tags` (order and duplicates ignored)."""

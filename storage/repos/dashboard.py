@@ -50,6 +50,20 @@ class MessageCounts:
         )
         await self.session.execute(stmt)
 
+    async def add_many(self, counts: dict[int, int], at: datetime) -> None:
+        """Add `counts` (chat row id -> messages) to `at`'s week: one upsert per 1,000 chats."""
+        week, rows = week_of(at), sorted(counts.items())  # one order: no deadlocks
+        for start in range(0, len(rows), 1000):
+            chunk = rows[start : start + 1000]
+            stmt = insert_for(self.session, MessageCount).values(
+                [{"chat_id": chat_id, "week": week, "count": n} for chat_id, n in chunk]
+            )
+            stmt = stmt.on_conflict_do_update(
+                index_elements=[MessageCount.chat_id, MessageCount.week],
+                set_={"count": MessageCount.count + stmt.excluded.count},
+            )
+            await self.session.execute(stmt)
+
 
 async def count_message(session: AsyncSession, chat_id: int, at: datetime) -> None:
     """Count one message seen in `chat_id` at `at`; its text is not stored."""
