@@ -35,14 +35,27 @@ class Intake:
         self.handled = 0
 
     async def handle_batch(self, events: Sequence[Event]) -> None:
-        for event in events:
-            await self.handle(event)
+        """Handle each event in order unless handled before; raises if a service is down.
+
+        Which events were handled before is asked once for the batch; a repeat within
+        the batch is caught here. Each event is remembered as soon as it was handled,
+        so a batch that stops halfway is resumed where it stopped.
+        """
+        keys = ["seen:" + event.key for event in events]
+        known = await self.state.known_many(keys)
+        done: set[str] = set()
+        for event, key, before in zip(events, keys, known, strict=True):
+            await self._handle(event, key, before or key in done)
+            done.add(key)
 
     async def handle(self, event: Event) -> None:
         """Handle `event` unless it was handled before; raises if a service is down."""
-        self.received += 1
         key = "seen:" + event.key
-        if await self.state.known(key):
+        await self._handle(event, key, await self.state.known(key))
+
+    async def _handle(self, event: Event, key: str, known: bool) -> None:
+        self.received += 1
+        if known:
             self.duplicates += 1
             log.debug("dropped a redelivery of %s", event.key)
             return

@@ -84,9 +84,11 @@ class Detection:
         state, limits = self.m.state, policy.limits
         scope = f"{event.platform}:{event.chat_id}"
         # A stable key and the state's sliding window: a burst across a window edge counts.
-        recent = await state.hit(rate_key(scope, event.user_id, 0, 1), limits.window_s)
         same = f"{repeat_key(scope, event.user_id)}:{text_fingerprint(event.text)}"
-        repeats = await state.hit(same, policy.repeat_window_s)
+        rate = rate_key(scope, event.user_id, 0, 1)
+        recent, repeats = await state.hits(
+            [(rate, limits.window_s), (same, policy.repeat_window_s)]
+        )
         return FloodContext(recent, repeats, limits)
 
     async def _act(self, event: Event, findings: list[Finding], policy: DetectionPolicy) -> None:

@@ -7,6 +7,7 @@ workers in step.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Protocol, runtime_checkable
 
@@ -29,12 +30,20 @@ class EphemeralState(Protocol):
         """
         ...
 
+    async def known_many(self, keys: Sequence[str]) -> list[bool]:
+        """`known` for each of `keys`, in one round trip where the backend has them."""
+        ...
+
     async def forget(self, key: str) -> None:
         """Drop `key` (used when processing of a remembered event failed)."""
         ...
 
     async def hit(self, key: str, window: float) -> int:
         """Count one hit on `key`; return the hits within the last `window` seconds."""
+        ...
+
+    async def hits(self, counters: Sequence[tuple[str, float]]) -> list[int]:
+        """`hit` on each `(key, window)`, in one round trip where the backend has them."""
         ...
 
     async def reserve(self, bucket: str, rate: float, burst: int = 1) -> float:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import TypeVar
 
@@ -127,11 +127,17 @@ class FallbackState:
     async def known(self, key: str) -> bool:
         return await self.run(lambda r: r.known(key), lambda: self.memory.known(key))
 
+    async def known_many(self, keys: Sequence[str]) -> list[bool]:
+        return await self.run(lambda r: r.known_many(keys), lambda: self.memory.known_many(keys))
+
     async def forget(self, key: str) -> None:
         await self.run(lambda r: r.forget(key), lambda: self.memory.forget(key))
 
     async def hit(self, key: str, window: float) -> int:
         return await self.run(lambda r: r.hit(key, window), lambda: self.memory.hit(key, window))
+
+    async def hits(self, counters: Sequence[tuple[str, float]]) -> list[int]:
+        return await self.run(lambda r: r.hits(counters), lambda: self.memory.hits(counters))
 
     async def reserve(self, bucket: str, rate: float, burst: int = 1) -> float:
         return await self.run(

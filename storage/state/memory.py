@@ -11,7 +11,7 @@ import heapq
 import secrets
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Generic, TypeVar
 
@@ -78,6 +78,9 @@ class MemoryState:
     async def known(self, key: str) -> bool:
         return self._seen.get(key) is not None
 
+    async def known_many(self, keys: Sequence[str]) -> list[bool]:
+        return [self._seen.get(key) is not None for key in keys]
+
     async def forget(self, key: str) -> None:
         self._seen.pop(key)
 
@@ -89,6 +92,9 @@ class MemoryState:
         hits.append(now)
         self._hits.set(key, hits, now + window)
         return len(hits)
+
+    async def hits(self, counters: Sequence[tuple[str, float]]) -> list[int]:
+        return [await self.hit(key, window) for key, window in counters]
 
     async def reserve(self, bucket: str, rate: float, burst: int = 1) -> float:
         # GCRA: the theoretical arrival time (TAT) advances one interval per slot; a

@@ -8,7 +8,7 @@ timeline and a shared GCRA bucket is exact however many processes draw from it.
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
@@ -23,11 +23,15 @@ DEFAULT_PREFIX = "etiket:"
 _HIT = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local window = tonumber(ARGV[1])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-redis.call('ZADD', KEYS[1], now, ARGV[2])
-redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000) + 1)
-return redis.call('ZCARD', KEYS[1])
+local counts = {}
+for i, key in ipairs(KEYS) do
+  local window = tonumber(ARGV[2 * i - 1])
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  redis.call('ZADD', key, now, ARGV[2 * i])
+  redis.call('PEXPIRE', key, math.ceil(window / 1000) + 1)
+  counts[i] = redis.call('ZCARD', key)
+end
+return counts
 """
 
 # GCRA reservation: advance the theoretical arrival time by one interval and return
@@ -84,15 +88,27 @@ class RedisState:
     async def known(self, key: str) -> bool:
         return bool(await self.client.exists(self._key("seen", key)))
 
+    async def known_many(self, keys: Sequence[str]) -> list[bool]:
+        if not keys:
+            return []
+        values = await self.client.mget([self._key("seen", key) for key in keys])
+        return [value is not None for value in values]
+
     async def forget(self, key: str) -> None:
         await self.client.delete(self._key("seen", key))
 
     async def hit(self, key: str, window: float) -> int:
-        member = secrets.token_hex(8)  # unique even for two hits in one microsecond
-        count = await self._hit(
-            keys=[self._key("hits", key)], args=[round(window * 1_000_000), member]
-        )
-        return int(count)
+        [count] = await self.hits([(key, window)])
+        return count
+
+    async def hits(self, counters: Sequence[tuple[str, float]]) -> list[int]:
+        if not counters:
+            return []
+        args: list[int | str] = []
+        for _, window in counters:  # a unique member even for two hits in one microsecond
+            args += [round(window * 1_000_000), secrets.token_hex(8)]
+        counts = await self._hit(keys=[self._key("hits", key) for key, _ in counters], args=args)
+        return [int(n) for n in counts]
 
     async def reserve(self, bucket: str, rate: float, burst: int = 1) -> float:
         delay_us = await self._reserve(

@@ -45,6 +45,15 @@ class TestEphemeralStateContract:
         assert await second.known("vk:event-k") is True
         assert await second.known("vk:event-other") is False
 
+    async def test_known_many_answers_each_key_in_order(self, state_pair: Pair) -> None:
+        first, second = state_pair
+        await first.remember("vk:many-2", 30)
+        await second.remember("vk:many-4", 30)
+        keys = [f"vk:many-{n}" for n in range(1, 6)]
+        assert await second.known_many(keys) == [False, True, False, True, False]
+        assert await first.known_many([]) == []
+        assert await first.remember("vk:many-1", 30) is True  # `known_many` recorded nothing
+
     async def test_known_ends_with_forget_and_ttl(self, state_pair: Pair) -> None:
         first, second = state_pair
         await first.remember("max:forgotten", 30)
@@ -72,6 +81,16 @@ class TestEphemeralStateContract:
         counts = [await (first if i % 2 else second).hit("flood:u1", 0.3) for i in range(5)]
         assert counts == [1, 2, 3, 4, 5]
         assert await first.hit("flood:u2", 0.3) == 1  # keys are independent
+
+    async def test_hits_count_several_keys_at_once(self, state_pair: Pair) -> None:
+        first, second = state_pair
+        assert await first.hits([("flood:a", 0.3), ("flood:b", 0.3)]) == [1, 1]
+        assert await second.hits([("flood:a", 0.3), ("flood:c", 30)]) == [2, 1]
+        assert await first.hit("flood:b", 0.3) == 2
+        assert await first.hits([("flood:a", 0.3), ("flood:a", 0.3)]) == [3, 4]
+        assert await second.hits([]) == []
+        await asyncio.sleep(0.35)  # each key keeps its own window
+        assert await first.hits([("flood:a", 0.3), ("flood:c", 30)]) == [1, 2]
 
     async def test_hit_window_slides(self, state_pair: Pair) -> None:
         first, _ = state_pair
