@@ -92,11 +92,14 @@ class EventStreams:
         nxt = answer[0] if isinstance(answer[0], bytes) else str(answer[0]).encode()
         return nxt, [e for e in answer[1] if e and e[1] is not None]
 
-    async def ack(self, partition: int, entry_id: bytes) -> None:
+    async def ack(self, partition: int, *entry_ids: bytes) -> None:
+        """Acknowledge and delete entries, all in one transaction."""
+        if not entry_ids:
+            return
         stream = self.name(partition)
         async with self.client.pipeline(transaction=True) as pipe:
-            pipe.xack(stream, GROUP, entry_id)
-            pipe.xdel(stream, entry_id)
+            pipe.xack(stream, GROUP, *entry_ids)
+            pipe.xdel(stream, *entry_ids)
             await pipe.execute()
 
     async def backlog(self) -> int:

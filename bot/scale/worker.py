@@ -157,18 +157,17 @@ class StreamWorker:
         streams, o = self.streams, self.options
         await streams.ensure_group(part.index)
         await self._take_over(part, handle)
+        new = False  # first what this consumer read before and did not acknowledge
         while not part.leaving and part.lease.held and not self._stopping.is_set():
             entries = await streams.read(
-                part.index, self.name, new=False, count=o.batch, block_ms=None
+                part.index, self.name, new=new, count=o.batch, block_ms=o.block_ms if new else None
             )
-            if not entries:
-                entries = await streams.read(
-                    part.index, self.name, new=True, count=o.batch, block_ms=o.block_ms
-                )
-            for entry in entries:  # a leaving worker finishes what it read: no hand-off wait
-                if not part.lease.held or self._stopping.is_set():
-                    return  # unacknowledged: claimed by whoever owns the partition next
-                await self._handle(part, entry, handle)
+            if not new and not entries:
+                new = True  # from here on every batch read is acknowledged before the next
+                continue
+            # A leaving worker finishes what it read: no hand-off wait.
+            if not await self._handle(part, entries, handle):
+                return  # unacknowledged: claimed by whoever owns the partition next
 
     async def _take_over(self, part: _Partition, handle: Handle) -> None:
         """Claim what the partition's previous owner read but never acknowledged."""
@@ -186,8 +185,8 @@ class StreamWorker:
                     start=start,
                     count=self.options.batch,
                 )
-                for entry in entries:
-                    await self._handle(part, entry, handle)
+                if not await self._handle(part, entries, handle):
+                    return
                 claimed += len(entries)
                 if start in (b"0-0", b"0"):
                     break
@@ -196,33 +195,59 @@ class StreamWorker:
             else:
                 await asyncio.sleep(min(0.25, self.options.claim_idle))
 
-    async def _handle(self, part: _Partition, entry: Entry, handle: Handle) -> None:
-        entry_id, fields = entry
-        try:
-            event: Event | None = decode_event(fields)
-        except BadEntry as exc:
-            log.error("partition %d entry %r skipped: %s", part.index, entry_id, exc)
-            event = None
-        delay = 0.2
-        while event is not None:
+    async def _handle(self, part: _Partition, entries: list[Entry], handle: Handle) -> bool:
+        """Handle a batch read from the partition, then acknowledge it in one go.
+
+        Returns False, with nothing acknowledged, when the worker lost the partition or
+        is stopping while a service was down: the next owner handles the batch again,
+        and the intake's dedup skips what was done.
+        """
+        if not entries:
+            return True
+        if not part.lease.held or self._stopping.is_set():
+            return False
+        events: list[Event] = []
+        for entry_id, fields in entries:
             try:
-                await handle([event])
-                break
+                events.append(decode_event(fields))
+            except BadEntry as exc:
+                log.error("partition %d entry %r skipped: %s", part.index, entry_id, exc)
+        if not await self._attempt(part, events, handle):
+            return False
+        await self.streams.ack(part.index, *(entry_id for entry_id, _ in entries))
+        self.processed += len(entries)
+        return True
+
+    async def _attempt(self, part: _Partition, events: list[Event], handle: Handle) -> bool:
+        """Run `handle` until it succeeds, waiting out outages; False if it must stop."""
+        delay = 0.2
+        while events:
+            try:
+                await handle(events)
+                return True
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
                 if not is_unavailable(exc):
-                    log.exception("event %s failed outside its handlers; skipped", event.key)
-                    break
+                    if len(events) > 1:  # find the one that fails; the rest are handled
+                        for event in events:
+                            if not await self._attempt(part, [event], handle):
+                                return False
+                        return True
+                    log.exception("event %s failed outside its handlers; skipped", events[0].key)
+                    return True
                 log.warning(
-                    "cannot handle %s now (%s); trying again in %.1fs", event.key, exc, delay
+                    "cannot handle %d event(s) from %s now (%s); trying again in %.1fs",
+                    len(events),
+                    events[0].key,
+                    exc,
+                    delay,
                 )
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self.options.retry_max)
                 if not part.lease.held or self._stopping.is_set():
-                    return  # unacknowledged: handled by whoever owns the partition next
-        await self.streams.ack(part.index, entry_id)
-        self.processed += 1
+                    return False
+        return True
 
     async def _forget(self, part: _Partition, *, cancel: bool = False) -> None:
         self.owned.pop(part.index, None)
