@@ -122,6 +122,9 @@ class Capabilities:
     """Longer texts are split by the adapter."""
     batch_calls: int = 1
     """How many calls one request can carry (VK `execute`: 25)."""
+    admins_in_members: bool = False
+    """The member list marks admins, and the admin list is drawn from it (VK): one call
+    answers both, so callers that need both should ask for the members."""
 
 
 @runtime_checkable

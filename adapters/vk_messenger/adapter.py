@@ -36,6 +36,7 @@ CAPABILITIES = Capabilities(
     needs_admin_to_read=False,
     max_text_length=MAX_TEXT,
     batch_calls=25,
+    admins_in_members=True,  # list_admins filters getConversationMembers
 )
 _PAGE = 200  # members per getConversationMembers page (schema: 1..1000)
 _SNACKBAR = 90  # characters a snackbar shows (docs; unverified)

@@ -51,7 +51,11 @@ class Moderators:
 
     async def admins(self, chat_id: str) -> dict[str, Member]:
         """The chat's human admins: bots (this one too) moderate nothing, get no notices."""
-        found = await self._cached(self._admins, chat_id, self.adapter.list_admins)
+        if self.adapter.capabilities.admins_in_members:  # one call, cached once, for both
+            people = await self.members(chat_id)
+            found = {uid: m for uid, m in people.items() if m.is_admin or m.is_owner}
+        else:
+            found = await self._cached(self._admins, chat_id, self.adapter.list_admins)
         return {uid: m for uid, m in found.items() if not m.is_bot}
 
     async def members(self, chat_id: str) -> dict[str, Member]:

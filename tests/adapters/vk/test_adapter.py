@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from typing import cast
 
 import pytest
 
 from adapters.base import Button, Event, EventKind, Keyboard, MessengerAdapter
 from adapters.errors import InvalidRequest, NotAdmin, NotSupported, PrivacyRefused
 from adapters.vk_messenger import VkAdapter, VkMember
+from bot.services import Moderators
+from storage import Database
 
 from .conftest import GROUP, TOKEN, FakeVk, err, ok
 
@@ -145,6 +148,21 @@ async def test_members_admins_and_names(adapter: VkAdapter, vk: FakeVk) -> None:
     assert [m.user_id for m in admins] == ["1", str(-GROUP)]
     assert await adapter.user_names(["2", "1"]) == {"2": "Петя Иванов", "1": "Анна Петровна"}
     assert len(vk.requests) == 4  # names came from the cache
+
+
+async def test_moderators_learn_admins_and_members_from_one_call(
+    adapter: VkAdapter, vk: FakeVk
+) -> None:
+    """A violation needs the chat's admins and its members: VK answers both at once."""
+    page = {"count": 2, "items": [{"member_id": 1, "is_owner": True, "is_admin": True},
+                                  {"member_id": 2}],
+            "profiles": [{"id": 2, "first_name": "Петя", "last_name": "Иванов"}]}  # fmt: skip
+    vk.reply("messages.getConversationMembers", ok(page))
+    moderators = Moderators(adapter, cast(Database, None))
+    assert list(await moderators.admins(CHAT)) == ["1"]
+    assert list(await moderators.members(CHAT)) == ["1", "2"]
+    assert await moderators.name(CHAT, "2", "?") == "Петя Иванов"
+    assert vk.methods() == ["messages.getConversationMembers"]
 
 
 async def test_user_names_asks_once(adapter: VkAdapter, vk: FakeVk) -> None:
