@@ -9,6 +9,8 @@ scheduler. Workers need PostgreSQL (several writers) and a Redis they can rely o
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass
 from typing import Literal
@@ -110,21 +112,57 @@ def worker_parts(settings: Settings) -> WorkerParts:
 
 
 class PatientCursors:
-    """The receiver's long-poll cursor store: waits for PostgreSQL instead of failing.
+    """The receiver's long-poll cursor store: coalesces saves, waits out PostgreSQL.
 
-    A failed save would end the long poll, and the runner restart it every second of
-    the outage; waiting keeps the batch in hand (already in the streams) until the
-    cursor is stored, so nothing is skipped and the poll goes on where it was.
+    A save is written by a background task, at most once per `every` seconds and
+    always the latest value, so a busy long poll costs a few writes a second rather
+    than one transaction per answer. The events a cursor follows are already in the
+    streams when it is saved, so a crash before the write only makes the next poll
+    read a few answers again, and the workers' dedup drops them. While PostgreSQL is
+    away the writer waits and intake goes on; `close` writes what is pending.
     """
 
-    def __init__(self, inner: CursorStore) -> None:
+    def __init__(self, inner: CursorStore, *, every: float = 0.5) -> None:
         self.inner = inner
+        self.every = every
+        self._pending: dict[str, str] = {}
+        self._writer: asyncio.Task[None] | None = None
 
     async def load_cursor(self, key: str) -> str | None:
+        if key in self._pending:
+            return self._pending[key]
         return await patiently(lambda: self.inner.load_cursor(key), "loading the poll cursor")
 
     async def save_cursor(self, key: str, value: str) -> None:
+        self._pending[key] = value
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write(), name="etiket:cursor")
+
+    async def _write(self) -> None:
+        while self._pending:
+            await self._save(*next(iter(self._pending.items())))
+            await asyncio.sleep(self.every)
+
+    async def _save(self, key: str, value: str) -> None:
         await patiently(lambda: self.inner.save_cursor(key, value), "saving the poll cursor")
+        if self._pending.get(key) == value:
+            del self._pending[key]
+
+    async def close(self, *, within: float = 10.0) -> None:
+        """Write the pending cursors; after `within` s they are left (read again next time)."""
+        if self._writer is not None:
+            self._writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._writer
+        try:
+            async with asyncio.timeout(within):
+                for key, value in list(self._pending.items()):
+                    await self._save(key, value)
+        except TimeoutError:
+            log.warning(
+                "the poll cursor was not saved (%s); the next start reads those events again",
+                ", ".join(self._pending),
+            )
 
 
 @dataclass
@@ -136,8 +174,10 @@ class Receiver:
     client: Redis
     sink: StreamSink
     runner: Runner
+    cursors: PatientCursors
 
     async def close(self) -> None:
+        await self.cursors.close()
         await self.client.aclose()
         await self.db.close()
 
@@ -157,18 +197,19 @@ async def build_receiver(settings: Settings) -> Receiver:
             f"no {settings.platform} token: set ETIKET_{settings.platform.upper()}__TOKEN"
         )
     limiter = make_state(settings.redis_url, fallback=False)
+    cursors = PatientCursors(DatabaseCursors(db))
     platform = build_platform(
         settings.platform,
         token=token,
         api_url=section.api_url,
         rate=section.rate,
         limiter=limiter,
-        cursors=PatientCursors(DatabaseCursors(db)),
+        cursors=cursors,
         options=section.model_dump(exclude={"token", "api_url", "rate"}),
     )
     sink = StreamSink(streams_for(settings, client))
     runner = Runner(sink, [platform.source])
-    receiver = Receiver(settings, db, client, sink, runner)
+    receiver = Receiver(settings, db, client, sink, runner, cursors)
 
     async def close() -> None:
         await platform.adapter.close()
