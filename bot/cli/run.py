@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -50,4 +51,16 @@ def run(
     except ValueError as exc:
         click.echo(f"etiket: {exc}", err=True)
         raise SystemExit(2) from None
-    asyncio.run(run_bot(settings, role))  # type: ignore[arg-type]
+    with asyncio.Runner(loop_factory=loop_factory(settings.event_loop)) as runner:
+        runner.run(run_bot(settings, role))  # type: ignore[arg-type]
+
+
+def loop_factory(name: str) -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's loop where it is installed (Linux, macOS), else the standard one."""
+    if name == "uvloop":
+        try:
+            import uvloop
+        except ImportError:  # pragma: no cover - a platform without uvloop's wheels
+            return None
+        return uvloop.new_event_loop
+    return None
