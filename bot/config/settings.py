@@ -57,6 +57,10 @@ class VkSettings(_Section):
     api_url: str = "https://api.vk.ru/method/"
     group_id: int | None = Field(default=None, gt=0)
     wait: int = Field(default=25, ge=1, le=90)
+    linger: float = Field(default=0.01, ge=0, le=1)
+    """Seconds to wait after a long-poll answer with events before the next request:
+    a busy stream comes in batches (fewer requests, less CPU), each event at most this
+    much later."""
     rate: float = Field(default=20.0, gt=0, le=1000)
     callback_secret: SecretStr | None = None
     confirmation_code: str | None = None

@@ -198,3 +198,24 @@ async def test_a_missing_ts_refetches_the_server(adapter: VkAdapter, vk: FakeVk)
     rec = Recorder(cursors)
     await running(make_poll(adapter, cursors), rec, lambda: bool(rec.batches))
     assert vk.methods().count("groups.getLongPollServer") == 3
+
+
+async def test_linger_waits_after_events_only(adapter: VkAdapter, vk: FakeVk) -> None:
+    """A busy stream is asked less often; an empty answer is followed at once."""
+    cursors = MemoryCursors()
+    vk.lp_script += [{"ts": "101", "updates": []}, updates("102", "a"), updates("103", "b")]
+    rec = Recorder(cursors)
+    times: list[float] = []
+    loop = asyncio.get_running_loop()
+
+    async def handle(events: Sequence[Event]) -> None:
+        times.append(loop.time())
+        await rec(events)
+
+    start = loop.time()
+    poll = make_poll(adapter, cursors, linger=0.4)
+    await running(poll, handle, lambda: len(rec.batches) == 2)
+    assert [[e.text for e in b] for b in rec.batches] == [["a"], ["b"]]
+    assert times[0] - start < 0.3  # the empty answer cost no linger
+    assert times[1] - times[0] >= 0.4
+    assert ts_sent(vk)[:3] == ["100", "101", "102"]
