@@ -183,3 +183,40 @@ async def test_a_failing_event_in_a_batch_is_the_only_one_skipped(
     assert seen == ["0", "1", "3", "4", "5"]
     assert "event vk:e3-2" in caplog.text and "failed outside its handlers" in caplog.text
     assert await streams.backlog() == 0
+
+
+async def test_a_slow_chat_holds_up_only_its_own_partition(streams: EventStreams) -> None:
+    """While one chat's event is stuck (a long command), other chats are handled, and
+    the stuck chat's next events wait for it, in order."""
+    slow, other = 0, next(c for c in range(1, 40) if _apart(streams, 0, c))
+    release = asyncio.Event()
+    log: list[tuple[int, int]] = []
+
+    async def handle(events: Sequence[Event]) -> None:
+        for event in events:
+            chat, n = int(event.chat_id) - 2000000000, int(event.message_id)
+            if (chat, n) == (slow, 0):
+                await release.wait()
+            log.append((chat, n))
+
+    sink = StreamSink(streams)
+    worker = StreamWorker(streams, name="w", options=FAST)
+    task = asyncio.create_task(worker.run(handle))
+    try:
+        await sink.handle_batch([message(slow, 0)])
+        await until(lambda: len(worker.owned) == streams.partitions)
+        await asyncio.sleep(0.1)  # the slow event is in hand
+        await sink.handle_batch([message(slow, 1), *(message(other, n) for n in range(5))])
+        await until(lambda: len(log) == 5)
+        assert log == [(other, n) for n in range(5)]
+        release.set()
+        await until(lambda: len(log) == 7)
+    finally:
+        await worker.stop()
+        await task
+    assert [n for c, n in log if c == slow] == [0, 1]
+    assert await streams.backlog() == 0
+
+
+def _apart(streams: EventStreams, a: int, b: int) -> bool:
+    return streams.partition_of(message(a, 0)) != streams.partition_of(message(b, 0))
