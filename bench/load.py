@@ -34,9 +34,10 @@ The school: `--chats` (10,000) chats, a teacher (chat admin) and five students e
 Rate limits: the emulator's per-token limit is off and the bot's pacing
 (`ETIKET_VK__RATE`) is 1000 requests/s, the configuration's maximum. VK's real 20
 requests/s is a quota per token, not a property of the pipeline (a region serves its
-chats with several tokens); and a violation costs up to four requests here (two
-`getConversationMembers`, the reply, the curator's notice, partly packed into
-`execute`). `--live-latency` runs the latency step again at VK's 20 requests/s on
+chats with several tokens); and a violation costs up to three requests here (one
+`getConversationMembers` for the chat's admins and names, the reply and the curator's
+notice, the last two usually packed into one `execute`). The receiver polls with the
+default `linger` (10 ms), as deployed. `--live-latency` runs the latency step again at VK's 20 requests/s on
 both sides.
 
 Diagnostic lines first; the last line is
