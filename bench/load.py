@@ -37,8 +37,8 @@ requests/s is a quota per token, not a property of the pipeline (a region serves
 chats with several tokens); and a violation costs up to three requests here (one
 `getConversationMembers` for the chat's admins and names, the reply and the curator's
 notice, the last two usually packed into one `execute`). The receiver polls with the
-default `linger` (10 ms), as deployed. `--live-latency` runs the latency step again at VK's 20 requests/s on
-both sides.
+default `linger` (10 ms), as deployed. `--live-latency` runs the latency step again
+at VK's 20 requests/s on both sides.
 
 Diagnostic lines first; the last line is
 {"eps_1": x, "eps_2": y, "p50_ms": a, "p99_ms": b, "rss_mib": c}

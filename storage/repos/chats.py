@@ -57,19 +57,18 @@ class Chats:
         missing = [c for c in wanted if c not in found]
         if missing:
             now = utcnow()
-            stmt = insert_for(self.session, Chat).values(
-                [
-                    {
-                        "platform": platform,
-                        "platform_chat_id": c,
-                        "title": "",
-                        "bot_is_admin": False,
-                        "created_at": now,
-                    }
-                    for c in missing
-                ]
-            )
-            await self.session.execute(stmt.on_conflict_do_nothing())
+            stmt = insert_for(self.session, Chat).on_conflict_do_nothing()
+            rows = [
+                {
+                    "platform": platform,
+                    "platform_chat_id": c,
+                    "title": "",
+                    "bot_is_admin": False,
+                    "created_at": now,
+                }
+                for c in missing
+            ]
+            await self.session.execute(stmt, rows)
             found.update(await self._ids(platform, missing))
         return found
 
