@@ -44,10 +44,10 @@ def build_platform(
         vk = VkAdapter(
             token, limiter=limiter, api_url=api_url, rate=rate, group_id=opts.get("group_id")
         )
-        source = VkLongPoll(
+        poll = VkLongPoll(
             vk, cursors, wait=int(opts.get("wait", 25)), linger=float(opts.get("linger", 0.0))
         )
-        return Platform(vk, source)
+        return Platform(vk, poll)
     if name == "max":
         from adapters.max_messenger import MaxAdapter, MaxPolling
 
