@@ -4,8 +4,9 @@ each event to the intake once, in order per chat, acknowledging only after."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 
 import pytest
 from redis.asyncio import Redis
@@ -22,6 +23,7 @@ from bot.scale import (
 )
 from tests.e2e.control import eventually
 
+Handle = Callable[[Sequence[Event]], Awaitable[None]]
 FAST = WorkerOptions(lease_ttl=1.0, claim_idle=0.3, tick=0.1, batch=16, block_ms=50)
 
 
@@ -57,6 +59,20 @@ class Handled:
             self.by_chat[event.chat_id].append(event.message_id)
             self.log.append((event.chat_id, event.message_id))
             self.count += 1
+
+
+@contextlib.asynccontextmanager
+async def running(
+    streams: EventStreams, handle: Handle, name: str = "w"
+) -> AsyncIterator[StreamWorker]:
+    """One worker consuming with `handle` for the block's length; stopped after it."""
+    worker = StreamWorker(streams, name=name, options=FAST)
+    task = asyncio.create_task(worker.run(handle))
+    try:
+        yield worker
+    finally:
+        await worker.stop()
+        await task
 
 
 async def until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
@@ -115,13 +131,8 @@ async def test_a_dead_workers_events_are_claimed_by_another(
     await redis.set(f"{streams.prefix}partition:{partition}", "dead:x", px=500)
 
     handled = Handled()
-    worker = StreamWorker(streams, name="alive", options=FAST)
-    task = asyncio.create_task(worker.run(handled))
-    try:
+    async with running(streams, handled, name="alive"):
         await until(lambda: handled.count >= 10)
-    finally:
-        await worker.stop()
-        await task
     assert handled.by_chat[message(0, 0).chat_id] == [str(n) for n in range(10)]
     assert await streams.others_pending(partition, "alive") == 0
 
@@ -131,13 +142,8 @@ async def test_an_event_waits_while_a_service_is_down(streams: EventStreams) -> 
     await StreamSink(streams).handle_batch([message(1, n) for n in range(3)])
     handled = Handled()
     handled.fail_first = 3
-    worker = StreamWorker(streams, name="w", options=FAST)
-    task = asyncio.create_task(worker.run(handled))
-    try:
+    async with running(streams, handled):
         await until(lambda: handled.count >= 3)
-    finally:
-        await worker.stop()
-        await task
     assert handled.by_chat[message(1, 0).chat_id] == ["0", "1", "2"]
 
 
@@ -147,13 +153,8 @@ async def test_a_broken_entry_is_logged_and_skipped(
     await redis.xadd(streams.name(0), {b"e": b"{not json"})
     await redis.xadd(streams.name(0), encode_event(message(0, 1)))  # type: ignore[arg-type]
     handled = Handled()
-    worker = StreamWorker(streams, name="w", options=FAST)
-    task = asyncio.create_task(worker.run(handled))
-    try:
+    async with running(streams, handled) as worker:
         await until(lambda: handled.count >= 1 and worker.processed >= 2)
-    finally:
-        await worker.stop()
-        await task
     assert "unreadable stream entry" in caplog.text
     assert await streams.backlog() == 0
 
@@ -173,13 +174,8 @@ async def test_a_failing_event_in_a_batch_is_the_only_one_skipped(
                 raise RuntimeError("a bug")
             seen.append(event.message_id)
 
-    worker = StreamWorker(streams, name="w", options=FAST)
-    task = asyncio.create_task(worker.run(handle))
-    try:
+    async with running(streams, handle) as worker:
         await until(lambda: worker.processed >= 6)
-    finally:
-        await worker.stop()
-        await task
     assert seen == ["0", "1", "3", "4", "5"]
     assert "event vk:e3-2" in caplog.text and "failed outside its handlers" in caplog.text
     assert await streams.backlog() == 0
@@ -200,20 +196,17 @@ async def test_a_slow_chat_holds_up_only_its_own_partition(streams: EventStreams
             log.append((chat, n))
 
     sink = StreamSink(streams)
-    worker = StreamWorker(streams, name="w", options=FAST)
-    task = asyncio.create_task(worker.run(handle))
-    try:
+    async with running(streams, handle) as worker:
         await sink.handle_batch([message(slow, 0)])
         await until(lambda: len(worker.owned) == streams.partitions)
         await asyncio.sleep(0.1)  # the slow event is in hand
-        await sink.handle_batch([message(slow, 1), *(message(other, n) for n in range(5))])
-        await until(lambda: len(log) == 5)
-        assert log == [(other, n) for n in range(5)]
-        release.set()
+        try:
+            await sink.handle_batch([message(slow, 1), *(message(other, n) for n in range(5))])
+            await until(lambda: len(log) == 5)
+            assert log == [(other, n) for n in range(5)]
+        finally:
+            release.set()  # else the worker could not stop
         await until(lambda: len(log) == 7)
-    finally:
-        await worker.stop()
-        await task
     assert [n for c, n in log if c == slow] == [0, 1]
     assert await streams.backlog() == 0
 
