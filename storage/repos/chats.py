@@ -38,14 +38,7 @@ class Chats:
         chat = await self.find(platform, platform_chat_id)
         if chat is not None:
             return chat
-        stmt = insert_for(self.session, Chat).values(
-            platform=platform,
-            platform_chat_id=platform_chat_id,
-            title=title,
-            bot_is_admin=False,
-            created_at=utcnow(),
-        )
-        await self.session.execute(stmt.on_conflict_do_nothing())
+        await self._create(platform, [platform_chat_id], title=title)
         chat = await self.find(platform, platform_chat_id)
         assert chat is not None  # inserted now or by a concurrent transaction
         return chat
@@ -56,21 +49,25 @@ class Chats:
         found = await self._ids(platform, wanted)
         missing = [c for c in wanted if c not in found]
         if missing:
-            now = utcnow()
-            stmt = insert_for(self.session, Chat).on_conflict_do_nothing()
-            rows = [
-                {
-                    "platform": platform,
-                    "platform_chat_id": c,
-                    "title": "",
-                    "bot_is_admin": False,
-                    "created_at": now,
-                }
-                for c in missing
-            ]
-            await self.session.execute(stmt, rows)
+            await self._create(platform, missing)
             found.update(await self._ids(platform, missing))
         return found
+
+    async def _create(self, platform: str, platform_chat_ids: list[str], title: str = "") -> None:
+        """New chat rows; one that a concurrent transaction created first is left as it is."""
+        now = utcnow()
+        stmt = insert_for(self.session, Chat).on_conflict_do_nothing()
+        rows = [
+            {
+                "platform": platform,
+                "platform_chat_id": c,
+                "title": title,
+                "bot_is_admin": False,
+                "created_at": now,
+            }
+            for c in platform_chat_ids
+        ]
+        await self.session.execute(stmt, rows)
 
     async def _ids(self, platform: str, platform_chat_ids: list[str]) -> dict[str, int]:
         found: dict[str, int] = {}
