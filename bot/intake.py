@@ -50,8 +50,7 @@ class Intake:
 
     async def handle(self, event: Event) -> None:
         """Handle `event` unless it was handled before; raises if a service is down."""
-        key = "seen:" + event.key
-        await self._handle(event, key, await self.state.known(key))
+        await self.handle_batch([event])
 
     async def _handle(self, event: Event, key: str, known: bool) -> None:
         self.received += 1
