@@ -340,6 +340,9 @@ async def arm(control: Emulator, specs: Sequence[dict[str, Any]]) -> list[int]:
     return [int(f["id"]) for f in body["faults"]]
 
 
+_PROBES = itertools.count()
+
+
 async def until_resynced(control: Emulator, recorder: Recorder, chat: str, user: str) -> None:
     """Wait until the bot polls from its new position after `failed` 1 or 3.
 
@@ -347,8 +350,10 @@ async def until_resynced(control: Emulator, recorder: Recorder, chat: str, user:
     posted before the bot has asked again is skipped by the protocol, not by the bot.
     A probe message that arrives proves the bot is listening from the new position.
     """
+    # Each probe's text is new for the whole test: a probe of an earlier resync in
+    # `recorder.probes` must not pass for this one (it once let a wave go out early).
     for k in itertools.count():
-        text = f"probe-{k}"
+        text = f"probe-{next(_PROBES)}"
         await control.say(chat, user, text)
 
         async def arrived(text: str = text) -> bool:
