@@ -1,7 +1,8 @@
 """Arbitrary and pathological input: no exception, spans in range, no regex blowup.
 
-The time bound is generous for a busy machine; bench/detect_speed.py measures
-precisely. A catastrophic backtrack would take minutes, not half a second.
+The time bound is generous for a busy machine (the longest of these takes about
+0.2 s alone and was seen at 0.7 s in a busy suite); bench/detect_speed.py measures
+precisely. A catastrophic backtrack over this much text takes minutes, not seconds.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def test_pathological_input_is_fast(text: str) -> None:
     start = time.perf_counter()
     found = detect(text)
     elapsed = time.perf_counter() - start
-    assert elapsed < 0.5, f"{elapsed:.2f} s"
+    assert elapsed < 5.0, f"{elapsed:.2f} s"
     assert all(0 <= f.span[0] <= f.span[1] <= len(text) for f in found)
 
 
