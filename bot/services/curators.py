@@ -148,7 +148,7 @@ class CuratorNotices:
         """A `Blocking.on_block` hook: every block, whoever decided it."""
         f = self.m.formats
         block = await Blocks(ledger.session).get(block_id)
-        record = await ledger.audit.by_idempotency_key(f"{ledger.key}:block")
+        record = await ledger.recorded("block")
         if block is None or record is None:
             return
         to = await self.recipients(ledger.session, chat, exclude=d.actor.user_id or "")

@@ -147,7 +147,7 @@ class Detection:
             ledger, chat, policy, rule, event.user_id, actor, _reason(f), m.clock.now(),
             name, to, reply, excerpt=f.evidence,
         )  # fmt: skip
-        record = await ledger.audit.by_idempotency_key(f"{ledger.key}:warn")
+        record = await ledger.recorded("warn")
         assert record is not None
         if delete:
             pid = chat.platform_chat_id

@@ -32,6 +32,8 @@ class Ledger:
         self.key = key
         self.audit = AuditLog(session)
         self.outbox = Outbox(session)
+        self._records: dict[str, AuditRecord | None] = {}
+        """Audit rows of this key looked up or written in this transaction, by key."""
 
     async def chat(self, platform_chat_id: str) -> Chat:
         """The chat's row, created on first sight."""
@@ -39,7 +41,14 @@ class Ledger:
 
     async def seen(self, action: str) -> bool:
         """Whether this key already recorded `action` (a replayed event)."""
-        return await self.audit.by_idempotency_key(f"{self.key}:{action}") is not None
+        return await self.recorded(action) is not None
+
+    async def recorded(self, action: str) -> AuditRecord | None:
+        """The audit row of `action` under this key, if there is one."""
+        key = f"{self.key}:{action}"
+        if key not in self._records:
+            self._records[key] = await self.audit.by_idempotency_key(key)
+        return self._records[key]
 
     async def record(
         self,
@@ -57,7 +66,8 @@ class Ledger:
         excerpt: str | None = None,
     ) -> AuditRecord:
         """The append-only audit row for `action`, with the chat's next case number."""
-        return await self.audit.append(
+        key = f"{self.key}:{action}"
+        record = await self.audit.append(
             action=action,
             actor_kind=actor.kind,
             chat_id=chat_id,
@@ -70,9 +80,12 @@ class Ledger:
             reason=reason or None,
             corrects_id=corrects_id,
             excerpt=excerpt,
-            idempotency_key=f"{self.key}:{action}",
+            idempotency_key=key,
             created_at=at,
+            checked=key in self._records and self._records[key] is None,
         )
+        self._records[key] = record
+        return record
 
     async def _add(self, name: str, kind: str, audit_id: int | None, **params: Any) -> None:
         await self.outbox.add(

@@ -58,13 +58,16 @@ class AuditLog:
         corrects_id: int | None = None,
         idempotency_key: str | None = None,
         created_at: datetime | None = None,
+        checked: bool = False,
     ) -> AuditRecord:
         """Write one record with the chat's next case number; idempotent by key.
 
         If `idempotency_key` is already recorded (now, or by a concurrent transaction
         that committed first) the existing record is returned and nothing is written.
+        `checked`: the caller looked the key up in this transaction and found nothing,
+        so the lookup is not repeated (a concurrent writer is still caught below).
         """
-        if idempotency_key is not None:
+        if idempotency_key is not None and not checked:
             existing = await self.by_idempotency_key(idempotency_key)
             if existing is not None:
                 return existing
