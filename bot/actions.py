@@ -106,7 +106,7 @@ class ActionRunner:
                 await asyncio.wait_for(self._wake.wait(), self.idle_check)
 
     async def process_due(self, limit: int | None = 500) -> int:
-        """Carry out what is due, a page at a time; returns how many actions were due.
+        """Carry out what is due, a page at a time; returns how many it claimed.
 
         `limit` caps the actions taken in this call; None goes on while any are due.
         """
@@ -133,23 +133,19 @@ class ActionRunner:
         return found
 
     async def _claim(self, run: _Round, page: int) -> int:
-        """Claim up to `page` due actions and start them; returns how many were due."""
+        """Claim up to `page` due actions and start them; returns how many it got."""
         now = self.clock()
         async with in_turn(self.db) as session:
-            outbox = Outbox(session)
-            found = await outbox.due(now, limit=page)
-            # Read before claiming (the claim counts itself): a row claimed more often
-            # than it has outcomes was cut off by a crash and may have reached the platform.
-            cut_off = {a.id for a in found if a.interrupted}
-            mine = await outbox.claim_many([a.id for a in found], now, now + self.lease)
-        for action in found:
-            if action.id in mine:
-                target = str(action.params.get("chat_id") or action.params.get("user_id") or "")
-                previous = run.chains.get(target)
-                run.flying += 1
-                step = self._after(previous, action, run, action.id in cut_off)
-                run.chains[target] = asyncio.create_task(step)
-        return len(found)
+            mine = await Outbox(session).claim_due(now, now + self.lease, limit=page)
+        for action in mine:
+            target = str(action.params.get("chat_id") or action.params.get("user_id") or "")
+            previous = run.chains.get(target)
+            run.flying += 1
+            # A row claimed before without an outcome was cut off by a crash and may
+            # have reached the platform.
+            step = self._after(previous, action, run, action.interrupted_before)
+            run.chains[target] = asyncio.create_task(step)
+        return len(mine)
 
     async def _room(self, run: _Round, kicks: int, got: int) -> bool:
         """Wait until another page is worth claiming; False once nothing is left to do.

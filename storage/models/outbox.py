@@ -57,3 +57,9 @@ class PlatformAction(Base):
         """Read before this process claims it: an earlier claim left no outcome, so
         the call may already have reached the platform."""
         return self.claims > self.attempts
+
+    @property
+    def interrupted_before(self) -> bool:
+        """`interrupted` as it was before the claim this row was read with
+        (`Outbox.claim_due` returns rows with their new claim counted)."""
+        return self.claims - 1 > self.attempts

@@ -51,9 +51,10 @@ class Outbox:
                 not_before=not_before or now,
             )
             .on_conflict_do_nothing(index_elements=[PlatformAction.key])
+            .returning(PlatformAction)
         )
-        await self.session.execute(stmt)
-        found = await self.by_key(key)
+        added = (await self.session.scalars(stmt)).one_or_none()
+        found = added or await self.by_key(key)  # a conflict returns no row
         assert found is not None
         return found
 
@@ -110,6 +111,36 @@ class Outbox:
             .returning(PlatformAction.id)
         )
         return set((await self.session.execute(stmt)).scalars())
+
+    async def claim_due(
+        self, now: datetime, lease_until: datetime, *, limit: int = 100
+    ) -> list[PlatformAction]:
+        """`due` and `claim_many` in one statement: the due actions this process got,
+        oldest first, each with this claim already counted (see `interrupted_before`).
+
+        Rows another transaction is claiming at the same moment are skipped rather
+        than waited for (PostgreSQL's SKIP LOCKED; SQLite claims one writer at a time).
+        """
+        due = (
+            select(PlatformAction.id)
+            .where(PlatformAction.status == "pending", PlatformAction.not_before <= now)
+            .order_by(PlatformAction.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        stmt = (
+            update(PlatformAction)
+            .where(
+                PlatformAction.id.in_(due),
+                PlatformAction.status == "pending",
+                PlatformAction.not_before <= now,
+            )
+            .values(not_before=lease_until, claims=PlatformAction.claims + 1)
+            .returning(PlatformAction)
+        )
+        options = {"synchronize_session": False}
+        rows = (await self.session.scalars(stmt, execution_options=options)).all()
+        return sorted(rows, key=lambda a: a.id)
 
     async def next_due_at(self) -> datetime | None:
         stmt = select(PlatformAction.not_before).where(PlatformAction.status == "pending")

@@ -49,3 +49,32 @@ async def test_an_outcome_per_claim_is_not_interrupted(db: Database) -> None:
     async with db.transaction() as session:
         await Outbox(session).retry_later(action.id, "TransientError", now)
     assert await _claim(db, action.id, now + timedelta(seconds=1)) == (True, False)
+
+
+async def test_claim_due_takes_each_due_call_once_and_counts_the_claim(db: Database) -> None:
+    async with db.transaction() as session:
+        outbox = Outbox(session)
+        keys = [f"test:{uuid.uuid4().hex}" for _ in range(3)]
+        ids = [
+            (await outbox.add(k, platform="vk", kind="send", params={"chat_id": "1"})).id
+            for k in keys
+        ]
+        later = await outbox.add(
+            f"test:{uuid.uuid4().hex}", platform="vk", kind="send", params={"chat_id": "1"},
+            not_before=utcnow() + timedelta(hours=1),
+        )  # fmt: skip
+    now = utcnow() + timedelta(seconds=1)
+    async with db.transaction() as session:
+        got = await Outbox(session).claim_due(now, now + LEASE, limit=10_000)
+    mine = [a for a in got if a.id in ids]
+    assert [a.id for a in mine] == ids  # oldest first
+    assert all(a.claims == 1 and not a.interrupted_before for a in mine)
+    assert later.id not in {a.id for a in got}  # not due yet
+    async with db.transaction() as session:  # leased: nobody gets them again
+        again = await Outbox(session).claim_due(now, now + LEASE, limit=10_000)
+    assert not {a.id for a in again} & set(ids)
+    # The lease ran out without an outcome: the next claim sees the cut-off call.
+    async with db.transaction() as session:
+        late = await Outbox(session).claim_due(now + LEASE * 2, now + LEASE * 3, limit=10_000)
+    assert [a.id for a in late if a.id in ids] == ids
+    assert all(a.claims == 2 and a.interrupted_before for a in late if a.id in ids)
