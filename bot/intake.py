@@ -37,27 +37,28 @@ class Intake:
     async def handle_batch(self, events: Sequence[Event]) -> None:
         """Handle each event in order unless handled before; raises if a service is down.
 
-        Which events were handled before is asked once for the batch; a repeat within
-        the batch is caught here. Each event is remembered as soon as it was handled,
-        so a batch that stops halfway is resumed where it stopped.
+        Which events were handled before is asked once for the batch, and the handled
+        ones are remembered together at its end (one round trip each way); a repeat
+        within the batch is caught here. A batch that stops halfway remembers the
+        events it finished before raising, so its redelivery resumes where it stopped.
         """
         keys = ["seen:" + event.key for event in events]
         known = await self.state.known_many(keys)
-        done: set[str] = set()
-        for event, key, before in zip(events, keys, known, strict=True):
-            await self._handle(event, key, before or key in done)
-            done.add(key)
+        done: list[str] = []
+        try:
+            for event, key, before in zip(events, keys, known, strict=True):
+                self.received += 1
+                if before or key in done:
+                    self.duplicates += 1
+                    log.debug("dropped a redelivery of %s", event.key)
+                    continue
+                await self.dispatcher.feed_event(event)
+                done.append(key)
+                self.handled += 1
+        finally:
+            if done:
+                await self.state.remember_many(done, self.dedup_ttl)
 
     async def handle(self, event: Event) -> None:
         """Handle `event` unless it was handled before; raises if a service is down."""
         await self.handle_batch([event])
-
-    async def _handle(self, event: Event, key: str, known: bool) -> None:
-        self.received += 1
-        if known:
-            self.duplicates += 1
-            log.debug("dropped a redelivery of %s", event.key)
-            return
-        await self.dispatcher.feed_event(event)
-        await self.state.remember(key, self.dedup_ttl)
-        self.handled += 1

@@ -34,6 +34,10 @@ class EphemeralState(Protocol):
         """`known` for each of `keys`, in one round trip where the backend has them."""
         ...
 
+    async def remember_many(self, keys: Sequence[str], ttl: float) -> None:
+        """`remember` each of `keys`, in one round trip where the backend has them."""
+        ...
+
     async def forget(self, key: str) -> None:
         """Drop `key` (used when processing of a remembered event failed)."""
         ...

@@ -130,6 +130,11 @@ class FallbackState:
     async def known_many(self, keys: Sequence[str]) -> list[bool]:
         return await self.run(lambda r: r.known_many(keys), lambda: self.memory.known_many(keys))
 
+    async def remember_many(self, keys: Sequence[str], ttl: float) -> None:
+        await self.run(
+            lambda r: r.remember_many(keys, ttl), lambda: self.memory.remember_many(keys, ttl)
+        )
+
     async def forget(self, key: str) -> None:
         await self.run(lambda r: r.forget(key), lambda: self.memory.forget(key))
 

@@ -81,6 +81,10 @@ class MemoryState:
     async def known_many(self, keys: Sequence[str]) -> list[bool]:
         return [self._seen.get(key) is not None for key in keys]
 
+    async def remember_many(self, keys: Sequence[str], ttl: float) -> None:
+        for key in keys:
+            await self.remember(key, ttl)
+
     async def forget(self, key: str) -> None:
         self._seen.pop(key)
 

@@ -94,6 +94,14 @@ class RedisState:
         values = await self.client.mget([self._key("seen", key) for key in keys])
         return [value is not None for value in values]
 
+    async def remember_many(self, keys: Sequence[str], ttl: float) -> None:
+        if not keys:
+            return
+        async with self.client.pipeline(transaction=False) as pipe:
+            for key in keys:
+                pipe.set(self._key("seen", key), b"1", nx=True, px=_ms(ttl))
+            await pipe.execute()
+
     async def forget(self, key: str) -> None:
         await self.client.delete(self._key("seen", key))
 

@@ -54,6 +54,17 @@ class TestEphemeralStateContract:
         assert await first.known_many([]) == []
         assert await first.remember("vk:many-1", 30) is True  # `known_many` recorded nothing
 
+    async def test_remember_many_records_each_key_for_its_ttl(self, state_pair: Pair) -> None:
+        first, second = state_pair
+        await second.remember("vk:batch-2", 30)
+        await first.remember_many(["vk:batch-1", "vk:batch-2", "vk:batch-3"], 30)
+        await first.remember_many([], 30)
+        keys = [f"vk:batch-{n}" for n in range(1, 5)]
+        assert await second.known_many(keys) == [True, True, True, False]
+        await first.remember_many(["vk:batch-short"], 0.1)
+        await asyncio.sleep(0.15)
+        assert await second.known("vk:batch-short") is False
+
     async def test_known_ends_with_forget_and_ttl(self, state_pair: Pair) -> None:
         first, second = state_pair
         await first.remember("max:forgotten", 30)
