@@ -119,15 +119,16 @@ class Bench:
             last = now
         return time.perf_counter() - start, cpu_used(first, last).get("worker", 0.0)
 
-    async def throughput(self, events: int, label: str) -> float:
-        """Post a backlog at once; seconds until the receiver appended it and all is acked."""
+    async def throughput(self, events: int, label: str) -> tuple[float, float]:
+        """Post a backlog at once and time it until the receiver appended it and all is
+        acknowledged; returns (events/s, cores this bench's processes kept busy)."""
         workers = len(self.cluster.workers)
         calls = await self.req("GET", "/bench/calls")
         before = await self.cluster.cpu()
         posted = await self.post(events, BACKLOG_VIOLATIONS, label)
         t0 = time.perf_counter()
         intake, seconds = await self.drained(wait=1800)
-        self.cpu_report(label, cpu_used(before, await self.cluster.cpu()), seconds, events)
+        cores = self.cpu_report(label, cpu_used(before, await self.cluster.cpu()), seconds, events)
         violations, warned = await self.warned(label, wait=120)
         warned_s = time.perf_counter() - t0
         idle, cpu = await self.settle()
@@ -145,10 +146,11 @@ class Bench:
             f"they were idle, {events / busy:.0f} events/s"
         )
         say(f"{label}: API calls {json.dumps(methods, ensure_ascii=False)}")
-        return eps
+        return eps, cores
 
     @staticmethod
-    def cpu_report(label: str, used: dict[str, float], seconds: float, events: int) -> None:
+    def cpu_report(label: str, used: dict[str, float], seconds: float, events: int) -> float:
+        """Say what each process used; returns the cores the bench's processes kept busy."""
         machine = used.pop("machine", 0.0)
         parts = [
             f"{kind} {cpu:.1f}s ({cpu / seconds:.2f} cores, {cpu * 1000 / events:.2f} ms/event)"
@@ -160,6 +162,7 @@ class Bench:
             f"{label}: machine busy {machine / seconds:.2f} of {os.cpu_count()} cores, "
             f"{max(others, 0.0) / seconds:.2f} of them outside this bench (other work, kernel)"
         )
+        return sum(used.values()) / seconds
 
     async def latency(self, rate: float, seconds: float, label: str) -> list[float]:
         await self.settle()
