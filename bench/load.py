@@ -163,8 +163,12 @@ async def cpu_pair(seconds: float = 3.0) -> float:
         out, _ = await proc.communicate()
         return int(out)
 
-    one = await spin()
-    return sum(await asyncio.gather(spin(), spin())) / one
+    # One alone before and after the pair: a neighbour's load that comes or goes
+    # during the measurement moves both sides, not only one.
+    before = await spin()
+    two = sum(await asyncio.gather(spin(), spin()))
+    after = await spin()
+    return two / ((before + after) / 2)
 
 
 async def phases(bench: Bench, args: argparse.Namespace) -> dict[str, Any]:
