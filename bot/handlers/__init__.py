@@ -17,4 +17,5 @@ def build_router() -> Router:
     root.include_router(roster.build())
     root.include_router(consent.build())
     root.include_router(announce.build())
+    root.include_router(moderation.build_fallback())  # last: what nobody else took
     return root

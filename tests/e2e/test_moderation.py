@@ -56,6 +56,22 @@ async def test_rules_usage_and_no_traceback(school: School) -> None:
     assert not await s.audit("warn")
 
 
+async def test_an_unknown_command_is_named_to_a_moderator_only(school: School) -> None:
+    await school.start()
+    em, s = school.em, school
+    await em.say(s.chat, s.student, "/абракадабра")  # a student's: no answer in the chat
+    await em.say(s.chat, s.student, "/start@otherbot")
+    await em.say(s.chat, s.teacher, "/прд@somebot")  # with a mention: maybe another bot's
+    await em.say(s.chat, s.teacher, "/прд Петя мат")
+    answer = await s.bot_says("Неизвестная команда /прд", "/помощь")
+    unknown = [t for t in await s.bot_texts() if "Неизвестная команда" in t]
+    assert unknown == [answer["text"]]  # the others came first and got none
+    assert not await s.audit("warn")
+    # In a private dialog anyone is told, students too.
+    await em.write_bot(s.student, "/статус")
+    await s.inbox_has(s.student, "Неизвестная команда /статус", "/помощь")
+
+
 async def test_student_cannot_warn_and_nobody_sanctions_a_moderator(school: School) -> None:
     await school.start()
     em, s = school.em, school

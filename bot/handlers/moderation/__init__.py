@@ -7,10 +7,11 @@ Each handler hands its event to `services` (`bot.services.ModerationServices`);
 from __future__ import annotations
 
 from bot.handlers.moderation import buttons, commands, members
+from bot.handlers.moderation.commands import build_fallback
 from bot.handlers.moderation.middlewares import ChatsOnSight, StopMuted
 from bot.router import Router
 
-__all__ = ["ChatsOnSight", "StopMuted", "build"]
+__all__ = ["ChatsOnSight", "StopMuted", "build", "build_fallback"]
 
 
 def build() -> Router:
