@@ -12,7 +12,9 @@ emulator, and the stream entry acknowledged.
 The school: `--chats` (10,000) chats, a teacher (chat admin) and five students each.
 
 1. Worker 1 starts, takes all 16 partitions and learns every chat: one message in
-   each (untimed; this also creates the chats' rows). It lives until the end.
+   each, 3% obscene as in the backlogs (untimed; this also creates the chats' rows and
+   prepares the decision's statements on the worker's connections). It lives until
+   the end.
 2. `eps_1`: a backlog of `--events` messages spread over all chats, 3% obscene, is
    posted at once into the emulator; timed from then until the receiver has appended
    all of it and the streams are empty (an entry is deleted when acknowledged, after
