@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import ColumnElement, Table, Update, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import PlatformAction, utcnow
@@ -83,15 +83,7 @@ class Outbox:
         action due again when the lease runs out, and no two live processes carry
         out the same call.
         """
-        stmt = (
-            update(PlatformAction)
-            .where(
-                PlatformAction.id == action_id,
-                PlatformAction.status == "pending",
-                PlatformAction.not_before <= now,
-            )
-            .values(not_before=lease_until, claims=PlatformAction.claims + 1)
-        )
+        stmt = _claiming(PlatformAction.id == action_id, now, lease_until)
         return bool((await self.session.execute(stmt)).rowcount)  # type: ignore[attr-defined]
 
     async def claim_many(
@@ -100,17 +92,8 @@ class Outbox:
         """`claim` for many actions in one statement; returns the ids this process got."""
         if not action_ids:
             return set()
-        stmt = (
-            update(PlatformAction)
-            .where(
-                PlatformAction.id.in_(action_ids),
-                PlatformAction.status == "pending",
-                PlatformAction.not_before <= now,
-            )
-            .values(not_before=lease_until, claims=PlatformAction.claims + 1)
-            .returning(PlatformAction.id)
-        )
-        return set((await self.session.execute(stmt)).scalars())
+        stmt = _claiming(PlatformAction.id.in_(action_ids), now, lease_until)
+        return set((await self.session.execute(stmt.returning(PlatformAction.id))).scalars())
 
     async def claim_due(
         self, now: datetime, lease_until: datetime, *, limit: int = 100
@@ -128,16 +111,7 @@ class Outbox:
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
-        stmt = (
-            update(PlatformAction)
-            .where(
-                PlatformAction.id.in_(due),
-                PlatformAction.status == "pending",
-                PlatformAction.not_before <= now,
-            )
-            .values(not_before=lease_until, claims=PlatformAction.claims + 1)
-            .returning(PlatformAction)
-        )
+        stmt = _claiming(PlatformAction.id.in_(due), now, lease_until).returning(PlatformAction)
         options = {"synchronize_session": False}
         rows = (await self.session.scalars(stmt, execution_options=options)).all()
         return sorted(rows, key=lambda a: a.id)
@@ -196,3 +170,13 @@ class Outbox:
             )
         )
         return bool((await self.session.execute(stmt)).rowcount)  # type: ignore[attr-defined]
+
+
+def _claiming(which: ColumnElement[bool], now: datetime, lease_until: datetime) -> Update:
+    """The claim of `claim`, `claim_many` and `claim_due`: the rows `which` picks that
+    are still pending and due get this process's lease and one more claim."""
+    return (
+        update(PlatformAction)
+        .where(which, PlatformAction.status == "pending", PlatformAction.not_before <= now)
+        .values(not_before=lease_until, claims=PlatformAction.claims + 1)
+    )
