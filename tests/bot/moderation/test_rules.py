@@ -33,11 +33,18 @@ def test_default_set_follows_the_design_table(rules: RuleSet) -> None:
         assert rule.title and rule.text and rule.title_en and rule.text_en
         assert rule.weight == 1
         assert rule.default_block_days == BLOCK_DAYS[rule.code]
-        # The regulation's "up to a month", as the default policy holds it: a rule may
-        # not ask for a block that every chat on default settings would cut short.
-        assert 1 <= rule.default_block_days <= ChatPolicy().max_block_days
         assert rule.version == "2026-09"
         assert rule.no_early_unblock == (rule.code == "personal_data")
+
+
+def test_no_default_block_outlasts_the_default_policy(rules: RuleSet) -> None:
+    """The regulation's "up to a month", as the default policy holds it: a rule may not
+    ask for a block that every chat on default settings would cut short. Fails when
+    either default_rules.toml or ChatPolicy's default moves past the other."""
+    longest = ChatPolicy().max_block_days
+    assert longest <= 31
+    too_long = {r.code: r.default_block_days for r in rules if r.default_block_days > longest}
+    assert not too_long, f"longer than the default policy's {longest} days: {too_long}"
 
 
 @pytest.mark.parametrize(
