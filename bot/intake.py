@@ -44,7 +44,7 @@ class Intake:
         """
         keys = ["seen:" + event.key for event in events]
         known = await self.state.known_many(keys)
-        done: list[str] = []
+        done: dict[str, None] = {}  # ordered, and a repeat is found without a scan
         try:
             for event, key, before in zip(events, keys, known, strict=True):
                 self.received += 1
@@ -53,11 +53,11 @@ class Intake:
                     log.debug("dropped a redelivery of %s", event.key)
                     continue
                 await self.dispatcher.feed_event(event)
-                done.append(key)
+                done[key] = None
                 self.handled += 1
         finally:
             if done:
-                await self.state.remember_many(done, self.dedup_ttl)
+                await self.state.remember_many(list(done), self.dedup_ttl)
 
     async def handle(self, event: Event) -> None:
         """Handle `event` unless it was handled before; raises if a service is down."""
