@@ -15,7 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import PlatformAction, utcnow
 from storage.repos._upsert import insert_for
 
-__all__ = ["Outbox"]
+__all__ = ["UNCLAIMED", "Outbox"]
+
+UNCLAIMED = "etiket.outbox.unclaimed"
+"""Set in a session's `info` once its transaction queued a row that no process has
+claimed: whoever commits it should wake the action runner (`ActionRunner.kick`)."""
 
 
 class Outbox:
@@ -35,6 +39,46 @@ class Outbox:
         not_before: datetime | None = None,
     ) -> PlatformAction:
         """Queue a call; the same key again returns the first one (a replayed event)."""
+        self.session.info[UNCLAIMED] = True
+        added = await self._insert(key, platform, kind, params, audit_id, not_before, claims=0)
+        found = added or await self.by_key(key)  # a conflict returns no row
+        assert found is not None
+        return found
+
+    async def add_claimed(
+        self,
+        key: str,
+        *,
+        platform: str,
+        kind: str,
+        params: dict[str, Any],
+        lease_until: datetime,
+        audit_id: int | None = None,
+    ) -> PlatformAction | None:
+        """Queue a call already claimed by this process until `lease_until`, so that it
+        can be carried out as soon as the transaction commits, without a claim of its
+        own. None if the key was queued before (a replayed event): that row is left as
+        it is, pending for whoever claims it.
+
+        A process that dies before carrying it out leaves it to the next claim once the
+        lease runs out, counted as interrupted, as a claimed row is (`claim_due`).
+        """
+        added = await self._insert(key, platform, kind, params, audit_id, lease_until, claims=1)
+        if added is None:
+            self.session.info[UNCLAIMED] = True
+        return added
+
+    async def _insert(
+        self,
+        key: str,
+        platform: str,
+        kind: str,
+        params: dict[str, Any],
+        audit_id: int | None,
+        not_before: datetime | None,
+        *,
+        claims: int,
+    ) -> PlatformAction | None:
         now = utcnow()
         stmt = (
             insert_for(self.session, PlatformAction)
@@ -46,17 +90,14 @@ class Outbox:
                 params=params,
                 status="pending",
                 attempts=0,
-                claims=0,
+                claims=claims,
                 created_at=now,
                 not_before=not_before or now,
             )
             .on_conflict_do_nothing(index_elements=[PlatformAction.key])
             .returning(PlatformAction)
         )
-        added = (await self.session.scalars(stmt)).one_or_none()
-        found = added or await self.by_key(key)  # a conflict returns no row
-        assert found is not None
-        return found
+        return (await self.session.scalars(stmt)).one_or_none()
 
     async def by_key(self, key: str) -> PlatformAction | None:
         stmt = select(PlatformAction).where(PlatformAction.key == key)
@@ -115,6 +156,22 @@ class Outbox:
         options = {"synchronize_session": False}
         rows = (await self.session.scalars(stmt, execution_options=options)).all()
         return sorted(rows, key=lambda a: a.id)
+
+    async def release(self, action_ids: list[int], now: datetime) -> None:
+        """Give back claims never acted on (a stop before their turn): due again at
+        once, and their next claim does not count as interrupted."""
+        if not action_ids:
+            return
+        stmt = (
+            update(PlatformAction)
+            .where(
+                PlatformAction.id.in_(action_ids),
+                PlatformAction.status == "pending",
+                PlatformAction.claims > PlatformAction.attempts,
+            )
+            .values(not_before=now, claims=PlatformAction.claims - 1)
+        )
+        await self.session.execute(stmt, execution_options={"synchronize_session": False})
 
     async def next_due_at(self) -> datetime | None:
         stmt = select(PlatformAction.not_before).where(PlatformAction.status == "pending")

@@ -9,6 +9,7 @@ from datetime import timedelta
 from storage.db import Database
 from storage.models import utcnow
 from storage.repos import Outbox
+from storage.repos.outbox import UNCLAIMED
 
 LEASE = timedelta(seconds=30)
 
@@ -78,3 +79,55 @@ async def test_claim_due_takes_each_due_call_once_and_counts_the_claim(db: Datab
         late = await Outbox(session).claim_due(now + LEASE * 2, now + LEASE * 3, limit=10_000)
     assert [a.id for a in late if a.id in ids] == ids
     assert all(a.claims == 2 and a.interrupted_before for a in late if a.id in ids)
+
+
+async def test_a_call_claimed_at_birth_is_not_due_until_its_lease_ends(db: Database) -> None:
+    now = utcnow()
+    key = f"test:{uuid.uuid4().hex}"
+    async with db.transaction() as session:
+        outbox = Outbox(session)
+        born = await outbox.add_claimed(
+            key, platform="vk", kind="send", params={"chat_id": "1"}, lease_until=now + LEASE
+        )
+        assert born is not None and born.claims == 1
+        assert UNCLAIMED not in session.info  # nothing for the runner to claim
+    async with db.transaction() as session:
+        taken = await Outbox(session).claim_due(now + LEASE / 2, now + LEASE, limit=10_000)
+    assert born.id not in {a.id for a in taken}  # this process's until the lease ends
+    # The process died before carrying it out: after the lease it is claimed as cut off.
+    async with db.transaction() as session:
+        late = await Outbox(session).claim_due(now + LEASE * 2, now + LEASE * 3, limit=10_000)
+    [mine] = [a for a in late if a.id == born.id]
+    assert mine.claims == 2 and mine.interrupted_before
+
+
+async def test_a_replayed_claimed_call_is_left_to_the_claim_that_has_it(db: Database) -> None:
+    key = f"test:{uuid.uuid4().hex}"
+    until = utcnow() + LEASE
+    async with db.transaction() as session:
+        first = await Outbox(session).add_claimed(
+            key, platform="vk", kind="send", params={"chat_id": "1"}, lease_until=until
+        )
+    async with db.transaction() as session:
+        again = await Outbox(session).add_claimed(
+            key, platform="vk", kind="send", params={"chat_id": "1", "text": "x"}, lease_until=until
+        )
+        assert again is None  # not handed a second time
+        assert session.info[UNCLAIMED]  # its committer wakes the runner, as for any queued row
+    assert first is not None
+
+
+async def test_a_released_claim_is_due_at_once_and_not_interrupted(db: Database) -> None:
+    now = utcnow()
+    async with db.transaction() as session:
+        born = await Outbox(session).add_claimed(
+            f"test:{uuid.uuid4().hex}", platform="vk", kind="send", params={"chat_id": "1"},
+            lease_until=now + LEASE,
+        )  # fmt: skip
+    assert born is not None
+    async with db.transaction() as session:
+        await Outbox(session).release([born.id], now)
+    async with db.transaction() as session:
+        taken = await Outbox(session).claim_due(now, now + LEASE, limit=10_000)
+    [mine] = [a for a in taken if a.id == born.id]
+    assert mine.claims == 1 and not mine.interrupted_before
