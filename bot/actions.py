@@ -8,6 +8,10 @@ outcome. A transient failure is retried later; a permanent one is recorded and
 reported through `on_failure` (e.g. "the bot is not an admin" to the moderators).
 Pending calls left by a crash are carried out at the next start.
 
+A deciding transaction can also claim its calls as it queues them (`Handover`):
+once it commits, they are handed to the runner and started at once, without a claim
+of their own (one transaction fewer between a violation and its warning).
+
 The next page of due calls is claimed while the current one is still in flight
 (once fewer than half a page are left, or when a kick says more were committed):
 a VK `execute` is only as full as the outbound queue behind it, and waiting for a
@@ -33,7 +37,7 @@ from storage import Database
 from storage.models import PlatformAction, utcnow
 from storage.repos import Outbox
 
-__all__ = ["ActionRunner", "keyboard_from_json", "keyboard_to_json"]
+__all__ = ["ActionRunner", "Handover", "keyboard_from_json", "keyboard_to_json"]
 
 log = logging.getLogger("etiket.actions")
 
@@ -41,6 +45,23 @@ FailureHook = Callable[[PlatformAction, MessengerError], Awaitable[None]]
 RETRY_DELAYS = (5.0, 30.0, 120.0, 600.0)
 PAGE = 100
 """Due actions claimed per query; about two pages at most are in flight at once."""
+
+
+@dataclass(slots=True)
+class Handover:
+    """The calls a deciding transaction claims as it queues them (`Outbox.add_claimed`),
+    held in its session's `info` until it commits; then `ActionRunner.hand` starts them.
+    """
+
+    lease_until: datetime
+    actions: list[PlatformAction] = field(default_factory=list)
+
+    KEY = "etiket.actions.handover"
+
+    @classmethod
+    def of(cls, info: dict[Any, Any]) -> Handover | None:
+        found = info.get(cls.KEY)
+        return found if isinstance(found, cls) else None
 
 
 class ActionRunner:
@@ -67,6 +88,8 @@ class ActionRunner:
         self._wake = asyncio.Event()
         self._stir = asyncio.Event()  # a kick or a finished action: look at the round again
         self._kicks = 0
+        self._looked = -1  # `_kicks` when the database was last asked for due calls
+        self._handed: list[PlatformAction] = []
         self._task: asyncio.Task[None] | None = None
         self.done = 0
         self.failed = 0
@@ -79,6 +102,17 @@ class ActionRunner:
         self._wake.set()
         self._stir.set()
 
+    def handover(self) -> Handover:
+        """For a deciding transaction: its calls are this process's until the lease ends."""
+        return Handover(self.clock() + self.lease)
+
+    def hand(self, actions: Sequence[PlatformAction]) -> None:
+        """Calls claimed at birth in a transaction that committed: start them now."""
+        if actions:
+            self._handed.extend(actions)
+            self._wake.set()
+            self._stir.set()
+
     def start(self) -> None:
         if self._task is None:
             self._task = asyncio.create_task(self._loop(), name="etiket:actions")
@@ -89,36 +123,60 @@ class ActionRunner:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        await self._release_handed()
+
+    async def _release_handed(self) -> None:
+        """Calls handed but not started are due again at once for the next process (if
+        the database is away, their leases run out instead)."""
+        handed, self._handed = self._handed, []
+        if not handed:
+            return
+        try:
+            async with in_turn(self.db) as session:
+                await Outbox(session).release([a.id for a in handed], self.clock())
+        except Exception as exc:
+            log.warning("%d handed action(s) wait for their lease: %s", len(handed), exc)
 
     async def _loop(self) -> None:
+        look = True
         while True:
             # Clear before looking: a kick that comes while a batch is carried out must
             # wake the next round, not be lost until the idle check.
             self._wake.clear()
             try:
-                while await self.process_due(limit=None):
-                    pass
+                while await self.process_due(limit=None, look=look):
+                    look = self._kicks != self._looked
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("carrying out platform actions failed; will retry")
+            look = True  # after the idle check's wait, or a failure
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.idle_check)
+                look = self._kicks != self._looked  # woken by a kick, or only by a hand
 
-    async def process_due(self, limit: int | None = 500) -> int:
-        """Carry out what is due, a page at a time; returns how many it claimed.
+    async def process_due(self, limit: int | None = 500, *, look: bool = True) -> int:
+        """Carry out what is due, a page at a time; returns how many it took.
 
         `limit` caps the actions taken in this call; None goes on while any are due.
+        Calls handed over (`hand`) are started first; `look=False` asks the database
+        only after a kick, not at once.
         """
         run = _Round(_Outcomes(self))
         found = 0
         try:
             while limit is None or found < limit:
                 kicks = self._kicks
-                got = await self._claim(run, PAGE if limit is None else min(PAGE, limit - found))
-                found += got
+                found += self._start_handed(run)
+                got = 0
+                if look:
+                    self._looked = kicks
+                    page = PAGE if limit is None else min(PAGE, limit - found)
+                    got = await self._claim(run, page)
+                    found += got
                 if (limit is not None and found >= limit) or not await self._room(run, kicks, got):
                     break
+                look = bool(got) or self._kicks != kicks
         except asyncio.CancelledError:
             for task in run.chains.values():
                 task.cancel()
@@ -138,14 +196,24 @@ class ActionRunner:
         async with in_turn(self.db) as session:
             mine = await Outbox(session).claim_due(now, now + self.lease, limit=page)
         for action in mine:
-            target = str(action.params.get("chat_id") or action.params.get("user_id") or "")
-            previous = run.chains.get(target)
-            run.flying += 1
             # A row claimed before without an outcome was cut off by a crash and may
             # have reached the platform.
-            step = self._after(previous, action, run, action.interrupted_before)
-            run.chains[target] = asyncio.create_task(step)
+            self._start(run, action, action.interrupted_before)
         return len(mine)
+
+    def _start_handed(self, run: _Round) -> int:
+        handed, self._handed = self._handed, []
+        for action in handed:
+            self._start(run, action, False)
+        return len(handed)
+
+    def _start(self, run: _Round, action: PlatformAction, interrupted: bool) -> None:
+        """Start `action` after the one before it in the same chat."""
+        target = str(action.params.get("chat_id") or action.params.get("user_id") or "")
+        previous = run.chains.get(target)
+        run.flying += 1
+        step = self._after(previous, action, run, interrupted)
+        run.chains[target] = asyncio.create_task(step)
 
     async def _room(self, run: _Round, kicks: int, got: int) -> bool:
         """Wait until another page is worth claiming; False once nothing is left to do.
@@ -154,6 +222,8 @@ class ActionRunner:
         some), or after a kick while less than a page is in flight.
         """
         while True:
+            if self._handed:
+                return True
             kicked = self._kicks != kicks
             if run.flying == 0:
                 return bool(got) or kicked

@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from adapters.base import Event, MessengerAdapter
-from bot.actions import ActionRunner
+from bot.actions import ActionRunner, Handover
 from bot.clock import Clock
 from bot.moderation import Actor, Refusal
 from bot.services.formats import Formats
@@ -21,6 +21,7 @@ from bot.services.regulation import Regulation
 from bot.services.restrictions import Restrictions
 from bot.timers import Timers
 from storage import Database
+from storage.repos.outbox import UNCLAIMED
 from storage.state import EphemeralState
 
 __all__ = ["Moderation"]
@@ -47,10 +48,21 @@ class Moderation:
 
     @asynccontextmanager
     async def deciding(self, key: str) -> AsyncIterator[Ledger]:
-        """A transaction for one decision; the platform calls run after it commits."""
+        """A transaction for one decision; the platform calls run after it commits.
+
+        The ledger's calls are claimed as they are queued and handed to the action
+        runner on commit; a row queued unclaimed (a replay's, or another repository's)
+        wakes the runner to claim it as before.
+        """
+        handover = self.actions.handover()
         async with self.db.transaction() as session:
+            session.info[Handover.KEY] = handover
             yield Ledger(session, self.platform, key)
-        self.actions.kick()
+        info = session.info
+        info.pop(Handover.KEY, None)
+        self.actions.hand(handover.actions)
+        if info.pop(UNCLAIMED, False):
+            self.actions.kick()
 
     async def name(self, chat_id: str, user_id: str) -> str:
         fallback = self.formats.t("people.fallback", user_id=user_id)

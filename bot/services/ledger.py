@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.base import Keyboard
-from bot.actions import keyboard_to_json
+from bot.actions import Handover, keyboard_to_json
 from bot.moderation import Actor, Rule
 from storage.models import AuditRecord, Chat
 from storage.repos import AuditLog, Chats, Outbox
@@ -88,13 +88,25 @@ class Ledger:
         return record
 
     async def _add(self, name: str, kind: str, audit_id: int | None, **params: Any) -> None:
-        await self.outbox.add(
-            f"{self.key}:{name}",
+        """Queue a call; claimed for this process if the transaction hands its calls
+        over on commit (`Moderation.deciding`)."""
+        key, kept = f"{self.key}:{name}", {k: v for k, v in params.items() if v is not None}
+        handover = Handover.of(self.session.info)
+        if handover is None:
+            await self.outbox.add(
+                key, platform=self.platform, kind=kind, params=kept, audit_id=audit_id
+            )
+            return
+        added = await self.outbox.add_claimed(
+            key,
             platform=self.platform,
             kind=kind,
-            params={k: v for k, v in params.items() if v is not None},
+            params=kept,
             audit_id=audit_id,
+            lease_until=handover.lease_until,
         )
+        if added is not None:
+            handover.actions.append(added)
 
     async def send(
         self,

@@ -166,3 +166,62 @@ async def test_rows_committed_while_it_works_are_taken_on_a_kick(db: Database) -
     runner.kick()  # as a fan-out does after each chunk it commits
     assert await working == 2
     assert [c for c, _, _ in adapter.sent("send")] == ["1", "2"]  # the later, quicker one too
+
+
+async def _born(db: Database, runner: ActionRunner, *texts: str) -> list[PlatformAction]:
+    """Calls queued as `Moderation.deciding` queues them: claimed by `runner` at birth."""
+    handover = runner.handover()
+    async with db.transaction() as session:
+        for text in texts:
+            born = await Outbox(session).add_claimed(
+                uuid.uuid4().hex, platform="vk", kind="send", params={"chat_id": "1", "text": text},
+                lease_until=handover.lease_until,
+            )  # fmt: skip
+            assert born is not None
+            handover.actions.append(born)
+    return handover.actions
+
+
+class CountingClaims(Outbox):
+    claims = 0
+
+    async def claim_due(self, *args: Any, **kwargs: Any) -> list[PlatformAction]:
+        CountingClaims.claims += 1
+        return await super().claim_due(*args, **kwargs)
+
+
+async def test_handed_calls_go_out_in_order_without_a_claim(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.actions.Outbox", CountingClaims)
+    adapter = FakeAdapter()
+    runner = ActionRunner(db, adapter, idle_check=60)
+    runner.start()
+    try:
+        await asyncio.sleep(0.05)  # the start looks at the database once
+        looked = CountingClaims.claims
+        handed = await _born(db, runner, "первое", "второе")
+        runner.hand(handed)
+        for _ in range(200):
+            if runner.recorded == 2:
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        await runner.stop()
+    assert [t for _, t, _ in adapter.sent("send")] == ["первое", "второе"]
+    assert CountingClaims.claims == looked  # no claim: the deciding transaction made it
+    for action in handed:
+        row = await _status(db, action.key)
+        assert (row.status, row.claims, row.attempts) == ("done", 1, 1)
+
+
+async def test_a_stop_gives_back_the_handed_calls_not_yet_started(db: Database) -> None:
+    first = ActionRunner(db, FakeAdapter())  # never started: the process stops at once
+    [action] = await _born(db, first, "после остановки")
+    first.hand([action])
+    await first.stop()
+    adapter = FakeAdapter()
+    assert await ActionRunner(db, adapter).process_due() == 1  # due at once, not in 300 s
+    assert adapter.sent("send") == [("1", "после остановки", None)]
+    row = await _status(db, action.key)
+    assert (row.status, row.claims) == ("done", 1)  # not taken for a cut-off call
