@@ -77,6 +77,7 @@ class ActionRunner:
         retry_delays: Sequence[float] = RETRY_DELAYS,
         idle_check: float = 5.0,
         lease: float = 300.0,
+        sole: bool = False,
     ) -> None:
         self.db = db
         self.adapter = adapter
@@ -85,6 +86,10 @@ class ActionRunner:
         self.retry_delays = tuple(retry_delays)
         self.idle_check = idle_check
         self.lease = timedelta(seconds=lease)
+        self.sole = sole
+        """The only runner on this database (single-process mode): at start, the calls
+        a stopped run claimed and left without an outcome are due at once, rather than
+        when their leases end."""
         self._wake = asyncio.Event()
         self._stir = asyncio.Event()  # a kick or a finished action: look at the round again
         self._kicks = 0
@@ -138,6 +143,8 @@ class ActionRunner:
             log.warning("%d handed action(s) wait for their lease: %s", len(handed), exc)
 
     async def _loop(self) -> None:
+        if self.sole:
+            await self._free_interrupted()
         look = True
         while True:
             # Clear before looking: a kick that comes while a batch is carried out must
@@ -154,6 +161,16 @@ class ActionRunner:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.idle_check)
                 look = self._kicks != self._looked  # woken by a kick, or only by a hand
+
+    async def _free_interrupted(self) -> None:
+        try:
+            async with in_turn(self.db) as session:
+                freed = await Outbox(session).free_interrupted(self.clock())
+        except Exception:
+            log.exception("could not free the calls the last run left; their leases will end")
+            return
+        if freed:
+            log.warning("%d platform call(s) cut off by the last stop are due again", freed)
 
     async def process_due(self, limit: int | None = 500, *, look: bool = True) -> int:
         """Carry out what is due, a page at a time; returns how many it took.

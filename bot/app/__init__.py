@@ -191,7 +191,7 @@ def _moderation(
     timers = Timers(clock) if clock is not None else Timers.with_scheduler(SystemClock())
     clock = clock or SystemClock()
     lease = settings.scale.action_lease if role == "worker" else 300.0
-    actions = ActionRunner(db, adapter, lease=lease)
+    actions = ActionRunner(db, adapter, lease=lease, sole=role == "single")
     m = Moderation(
         db=db,
         adapter=adapter,

@@ -173,6 +173,27 @@ class Outbox:
         )
         await self.session.execute(stmt, execution_options={"synchronize_session": False})
 
+    async def free_interrupted(self, now: datetime) -> int:
+        """Make every claimed call without an outcome due now; how many there were.
+
+        Only for a process that knows it is the sole one carrying out calls (the
+        single-process mode at start): the leases then belong to a run that is over.
+        Their next claim still counts them as interrupted, so a send that may have
+        gone out is looked up rather than repeated.
+        """
+        stmt = (
+            update(PlatformAction)
+            .where(
+                PlatformAction.status == "pending",
+                PlatformAction.claims > PlatformAction.attempts,
+                PlatformAction.not_before > now,
+            )
+            .values(not_before=now)
+        )
+        options = {"synchronize_session": False}
+        result = await self.session.execute(stmt, execution_options=options)
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
     async def next_due_at(self) -> datetime | None:
         stmt = select(PlatformAction.not_before).where(PlatformAction.status == "pending")
         stmt = stmt.order_by(PlatformAction.not_before).limit(1)

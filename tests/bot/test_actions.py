@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator, Mapping
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from adapters.errors import MessengerError, NotAdmin, TransientError
 from bot.actions import ActionRunner
 from storage import Database
 from storage.migrate import upgrade
-from storage.models import PlatformAction
+from storage.models import PlatformAction, utcnow
 from storage.repos import Outbox
 from tests.bot.fakes import FakeAdapter
 
@@ -225,3 +226,28 @@ async def test_a_stop_gives_back_the_handed_calls_not_yet_started(db: Database) 
     assert adapter.sent("send") == [("1", "после остановки", None)]
     row = await _status(db, action.key)
     assert (row.status, row.claims) == ("done", 1)  # not taken for a cut-off call
+
+
+async def test_the_sole_runner_takes_up_at_once_what_a_crashed_run_held(db: Database) -> None:
+    crashed = ActionRunner(db, FakeAdapter())  # lease 300 s, as in single-process mode
+    [held] = await _born(db, crashed, "до сбоя")
+    [retrying] = await _queue(db, ("send", {"chat_id": "2", "text": "позже"}))
+    async with db.transaction() as session:  # a failure waiting for its retry: not freed
+        row = await Outbox(session).by_key(retrying)
+        assert row is not None
+        await Outbox(session).retry_later(row.id, "TransientError", utcnow() + timedelta(hours=1))
+    # The process died holding `held`; it starts again.
+    adapter = FakeAdapter()
+    runner = ActionRunner(db, adapter, idle_check=60, sole=True)
+    runner.start()
+    try:
+        for _ in range(200):
+            if (await _status(db, held.key)).status == "done":
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        await runner.stop()
+    assert adapter.sent("send") == [("1", "до сбоя", None)]
+    row = await _status(db, held.key)
+    assert row.claims == 2  # taken as cut off: a send that may have gone out is looked up
+    assert (await _status(db, retrying)).status == "pending"
