@@ -93,21 +93,24 @@ class Detection:
 
     async def _act(self, event: Event, findings: list[Finding], policy: DetectionPolicy) -> None:
         m, chat_id = self.m, event.chat_id
-        facts = await m.moderators.facts(m.platform, chat_id, event.user_id)
-        moderator = is_moderator(facts)
-        if moderator and event.text.startswith("/"):
-            return
-        rules = m.regulation.rules(m.platform, chat_id)
-        decided = plan(
-            findings, policy, author_is_moderator=moderator, weight=lambda r: _weight(rules, r)
-        )
-        review = [f for f in decided.review if await self._fresh(event, f)]
-        if decided.warn is None and not review:
-            return
-        name = await m.name(chat_id, event.user_id)
-        fallback = list(await m.moderators.admins(chat_id))
         key = f"{event.platform}:detect:{chat_id}:{event.message_id or event.key}"
+        # The author's roster facts are read in the decision's transaction: one fewer
+        # transaction between a violation and its warning. Nothing to decide: it ends
+        # having written nothing.
         async with m.deciding(key) as ledger:
+            facts = await m.moderators.facts(m.platform, chat_id, event.user_id, ledger.session)
+            moderator = is_moderator(facts)
+            if moderator and event.text.startswith("/"):
+                return
+            rules = m.regulation.rules(m.platform, chat_id)
+            decided = plan(
+                findings, policy, author_is_moderator=moderator, weight=lambda r: _weight(rules, r)
+            )
+            review = [f for f in decided.review if await self._fresh(event, f)]
+            if decided.warn is None and not review:
+                return
+            name = await m.name(chat_id, event.user_id)
+            fallback = list(await m.moderators.admins(chat_id))
             chat = await ledger.chat(chat_id)
             to = await self.curators.recipients(ledger.session, chat, fallback)
             change = await self._warn(ledger, chat, event, decided, rules, name, to)

@@ -13,6 +13,8 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from adapters.base import Event, Member, MessengerAdapter
 from adapters.errors import MessengerError
 from bot.moderation import ActorFacts, is_moderator
@@ -80,10 +82,19 @@ class Moderators:
         cache[chat_id] = (now + self.ttl, found)
         return found
 
-    async def facts(self, platform: str, chat_id: str, user_id: str) -> ActorFacts:
-        """What the platform and the roster say about `user_id` in this chat."""
+    async def facts(
+        self, platform: str, chat_id: str, user_id: str, session: AsyncSession | None = None
+    ) -> ActorFacts:
+        """What the platform and the roster say about `user_id` in this chat; the roster
+        is read in `session` if given (a decision's), else in a transaction of its own."""
         member = (await self.admins(chat_id)).get(user_id)
-        role, assigned = await self._roster(platform, chat_id, user_id)
+        if platform not in _ACCOUNT:
+            role, assigned = None, False
+        elif session is None:
+            async with self.db.transaction() as own:
+                role, assigned = await self._roster(own, platform, chat_id, user_id)
+        else:
+            role, assigned = await self._roster(session, platform, chat_id, user_id)
         return ActorFacts(
             is_platform_admin=member is not None,
             is_owner=bool(member and member.is_owner),
@@ -91,17 +102,14 @@ class Moderators:
             assigned_to_chat=assigned,
         )
 
-    async def _roster(self, platform: str, chat_id: str, user_id: str) -> tuple[str | None, bool]:
-        if platform not in _ACCOUNT:
+    async def _roster(
+        self, session: AsyncSession, platform: str, chat_id: str, user_id: str
+    ) -> tuple[str | None, bool]:
+        person = await People(session).by_account(platform, user_id)
+        if person is None or person.status != "active":
             return None, False
-        async with self.db.transaction() as session:
-            person = await People(session).by_account(platform, user_id)
-            if person is None or person.status != "active":
-                return None, False
-            chat = await Chats(session).find(platform, chat_id)
-            assigned = chat is not None and person.person_id in await Chats(session).curators(
-                chat.id
-            )
+        chat = await Chats(session).find(platform, chat_id)
+        assigned = chat is not None and person.person_id in await Chats(session).curators(chat.id)
         if person.role == "staff" and assigned:
             return "curator", True
         return person.role, assigned
