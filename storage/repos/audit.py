@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import AuditRecord, CaseCounter, utcnow
@@ -66,43 +65,58 @@ class AuditLog:
         that committed first) the existing record is returned and nothing is written.
         `checked`: the caller looked the key up in this transaction and found nothing,
         so the lookup is not repeated (a concurrent writer is still caught below).
+
+        The row goes in with `ON CONFLICT (idempotency_key) DO NOTHING`, not in a
+        savepoint (two round trips fewer): when a concurrent writer had the key, the
+        case number this append took is given back, which is safe because the counter's
+        row stays locked by this transaction until it ends.
         """
         if idempotency_key is not None and not checked:
             existing = await self.by_idempotency_key(idempotency_key)
             if existing is not None:
                 return existing
-        record = AuditRecord(
-            chat_id=chat_id,
-            created_at=created_at or utcnow(),
-            actor_kind=actor_kind,
-            actor_id=actor_id,
-            detector_name=detector_name,
-            detector_version=detector_version,
-            target_user_id=target_user_id,
-            action=action,
-            rule_code=rule_code,
-            rule_version=rule_version,
-            reason=reason,
-            excerpt=excerpt,
-            platform_status=platform_status,
-            platform_error=platform_error,
-            corrects_id=corrects_id,
-            idempotency_key=idempotency_key,
+        values = {
+            "chat_id": chat_id,
+            "created_at": created_at or utcnow(),
+            "actor_kind": actor_kind,
+            "actor_id": actor_id,
+            "detector_name": detector_name,
+            "detector_version": detector_version,
+            "target_user_id": target_user_id,
+            "action": action,
+            "rule_code": rule_code,
+            "rule_version": rule_version,
+            "reason": reason,
+            "excerpt": excerpt,
+            "platform_status": platform_status,
+            "platform_error": platform_error,
+            "corrects_id": corrects_id,
+            "idempotency_key": idempotency_key,
+        }
+        if chat_id is not None:
+            values["case_number"] = await self.next_case_number(chat_id)
+        stmt = insert_for(self.session, AuditRecord).values(**values)
+        if idempotency_key is not None:
+            stmt = stmt.on_conflict_do_nothing(index_elements=[AuditRecord.idempotency_key])
+        found = await self.session.scalars(stmt.returning(AuditRecord))
+        record: AuditRecord | None = found.one_or_none()
+        if record is not None:
+            return record
+        assert idempotency_key is not None  # only that conflict is let through
+        if chat_id is not None:
+            await self._give_back_case(chat_id)
+        existing = await self.by_idempotency_key(idempotency_key)
+        assert existing is not None  # the writer that had the key committed it
+        return existing
+
+    async def _give_back_case(self, chat_id: int) -> None:
+        """Undo this transaction's `next_case_number` (its row lock is still held)."""
+        stmt = (
+            update(CaseCounter)
+            .where(CaseCounter.chat_id == chat_id)
+            .values(last_case=CaseCounter.last_case - 1)
         )
-        try:
-            async with self.session.begin_nested():
-                if chat_id is not None:
-                    record.case_number = await self.next_case_number(chat_id)
-                self.session.add(record)
-                await self.session.flush()
-        except IntegrityError:
-            if idempotency_key is None:
-                raise
-            existing = await self.by_idempotency_key(idempotency_key)
-            if existing is None:
-                raise
-            return existing
-        return record
+        await self.session.execute(stmt, execution_options={"synchronize_session": False})
 
     async def get(self, record_id: int) -> AuditRecord | None:
         return await self.session.get(AuditRecord, record_id)

@@ -68,6 +68,18 @@ class TestAuditLog:
             )
             assert await AuditLog(session).by_idempotency_key(key) is not None
         assert count == 1
+        assert (await append(db, chat.id)).case_number == 2  # the losers gave theirs back
+
+    async def test_a_key_taken_after_the_lookup_gives_its_case_number_back(
+        self, db: Database
+    ) -> None:
+        chat = await new_chat(db)
+        key = unique("warn:")
+        first = await append(db, chat.id, idempotency_key=key, rule_code="obscene")
+        # As when a concurrent writer commits the key between this lookup and the insert.
+        again = await append(db, chat.id, idempotency_key=key, rule_code="insult", checked=True)
+        assert again.id == first.id and again.rule_code == "obscene"
+        assert (await append(db, chat.id)).case_number == 2
 
     async def test_database_refuses_a_duplicate_key(self, db: Database) -> None:
         chat = await new_chat(db)
