@@ -102,10 +102,12 @@ async def test_two_workers_handle_each_event_once_in_order(streams: EventStreams
     workers = [StreamWorker(streams, name=f"w{i}", options=FAST) for i in range(2)]
     tasks = [asyncio.create_task(w.run(h)) for w, h in zip(workers, handled, strict=True)]
     try:
+        # Both hold their share (2 of the 4 partitions, which the 12 chats all use)
+        # before the events come: else the first to start could handle all of them.
+        await until(lambda: all(len(w.owned) == 2 for w in workers))
         for start in range(0, len(events), 50):
             await sink.handle_batch(events[start : start + 50])
         await until(lambda: sum(h.count for h in handled) >= len(events))
-        await until(lambda: all(w.owned for w in workers))  # both got a share
     finally:
         for w in workers:
             await w.stop()
