@@ -23,15 +23,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from adapters.base import MessengerAdapter
 from adapters.errors import MessengerError, TransientError
 from bot.action_kinds import carry_out, keyboard_from_json, keyboard_to_json
+from bot.action_round import Handover, Outcomes, Round
 from bot.turns import in_turn
 from storage import Database
 from storage.models import PlatformAction, utcnow
@@ -45,23 +43,6 @@ FailureHook = Callable[[PlatformAction, MessengerError], Awaitable[None]]
 RETRY_DELAYS = (5.0, 30.0, 120.0, 600.0)
 PAGE = 100
 """Due actions claimed per query; about two pages at most are in flight at once."""
-
-
-@dataclass(slots=True)
-class Handover:
-    """The calls a deciding transaction claims as it queues them (`Outbox.add_claimed`),
-    held in its session's `info` until it commits; then `ActionRunner.hand` starts them.
-    """
-
-    lease_until: datetime
-    actions: list[PlatformAction] = field(default_factory=list)
-
-    KEY = "etiket.actions.handover"
-
-    @classmethod
-    def of(cls, info: dict[Any, Any]) -> Handover | None:
-        found = info.get(cls.KEY)
-        return found if isinstance(found, cls) else None
 
 
 class ActionRunner:
@@ -179,7 +160,7 @@ class ActionRunner:
         Calls handed over (`hand`) are started first; `look=False` asks the database
         only after a kick, not at once.
         """
-        run = _Round(_Outcomes(self))
+        run = Round(Outcomes(self))
         found = 0
         try:
             while limit is None or found < limit:
@@ -207,7 +188,7 @@ class ActionRunner:
                 await run.outcomes.flush()
         return found
 
-    async def _claim(self, run: _Round, page: int) -> int:
+    async def _claim(self, run: Round, page: int) -> int:
         """Claim up to `page` due actions and start them; returns how many it got."""
         now = self.clock()
         async with in_turn(self.db) as session:
@@ -218,13 +199,13 @@ class ActionRunner:
             self._start(run, action, action.interrupted_before)
         return len(mine)
 
-    def _start_handed(self, run: _Round) -> int:
+    def _start_handed(self, run: Round) -> int:
         handed, self._handed = self._handed, []
         for action in handed:
             self._start(run, action, False)
         return len(handed)
 
-    def _start(self, run: _Round, action: PlatformAction, interrupted: bool) -> None:
+    def _start(self, run: Round, action: PlatformAction, interrupted: bool) -> None:
         """Start `action` after the one before it in the same chat."""
         target = str(action.params.get("chat_id") or action.params.get("user_id") or "")
         previous = run.chains.get(target)
@@ -232,7 +213,7 @@ class ActionRunner:
         step = self._after(previous, action, run, interrupted)
         run.chains[target] = asyncio.create_task(step)
 
-    async def _room(self, run: _Round, kicks: int, got: int) -> bool:
+    async def _room(self, run: Round, kicks: int, got: int) -> bool:
         """Wait until another page is worth claiming; False once nothing is left to do.
 
         Worth it when fewer than half a page are in flight (and the last claim found
@@ -253,7 +234,7 @@ class ActionRunner:
         self,
         previous: asyncio.Task[None] | None,
         action: PlatformAction,
-        run: _Round,
+        run: Round,
         interrupted: bool = False,
     ) -> None:
         """One action, after the one before it in the same chat (even across pages)."""
@@ -269,7 +250,7 @@ class ActionRunner:
             self._stir.set()
 
     async def _one(
-        self, action: PlatformAction, outcomes: _Outcomes, interrupted: bool = False
+        self, action: PlatformAction, outcomes: Outcomes, interrupted: bool = False
     ) -> None:
         since = action.created_at if interrupted else None
         try:
@@ -287,7 +268,7 @@ class ActionRunner:
         outcomes.add(action, "done", result=result)
         self.done += 1
 
-    def _failed(self, action: PlatformAction, exc: MessengerError, outcomes: _Outcomes) -> None:
+    def _failed(self, action: PlatformAction, exc: MessengerError, outcomes: Outcomes) -> None:
         error = f"{type(exc).__name__}: {exc}"
         attempt = action.attempts
         if isinstance(exc, TransientError) and attempt < len(self.retry_delays):
@@ -306,77 +287,3 @@ class ActionRunner:
             await self.on_failure(action, exc)
         except Exception:
             log.exception("reporting the failure of action %s failed", action.id)
-
-
-@dataclass(slots=True)
-class _Outcome:
-    action: PlatformAction
-    status: str
-    result: dict[str, Any] | None = None
-    error: str = ""
-    at: datetime | None = None
-    exc: MessengerError | None = None
-
-
-class _Outcomes:
-    """Outcomes of one round, recorded a few dozen per transaction.
-
-    One transaction per call cost more than the calls themselves in a fan-out to a
-    thousand chats; flushing every 50 outcomes or quarter second keeps what a crash
-    could lose (calls made but not recorded, carried out again after the lease)
-    small.
-    """
-
-    EVERY = 50
-    SECONDS = 0.25
-
-    def __init__(self, runner: ActionRunner) -> None:
-        self.runner = runner
-        self.items: list[_Outcome] = []
-        self.lock = asyncio.Lock()
-        self.last = time.monotonic()
-
-    def add(self, action: PlatformAction, status: str, **fields: Any) -> None:
-        self.items.append(_Outcome(action, status, **fields))
-
-    def _due(self) -> bool:
-        return len(self.items) >= self.EVERY or time.monotonic() - self.last >= self.SECONDS
-
-    async def flush_if_due(self) -> None:
-        if self._due():
-            await self.flush(if_due=True)
-
-    async def flush(self, *, if_due: bool = False) -> None:
-        async with self.lock:
-            if if_due and not self._due():  # flushed while this one waited for the lock
-                return
-            items, self.items = self.items, []
-            self.last = time.monotonic()
-            if not items:
-                return
-            async with in_turn(self.runner.db) as session:
-                outbox = Outbox(session)
-                await outbox.complete_many(
-                    [(o.action.id, o.result) for o in items if o.status == "done"]
-                )
-                for o in items:
-                    if o.status == "done":
-                        continue
-                    if o.status == "retry":
-                        assert o.at is not None
-                        await outbox.retry_later(o.action.id, o.error, o.at)
-                    else:
-                        await outbox.fail(o.action.id, o.error)
-            self.runner.recorded += sum(o.status != "retry" for o in items)
-        for o in items:
-            if o.exc is not None:
-                await self.runner._report(o.action, o.exc)
-
-
-@dataclass(slots=True)
-class _Round:
-    """One `process_due` call: its outcomes, the last task of each chat, how many fly."""
-
-    outcomes: _Outcomes
-    chains: dict[str, asyncio.Task[None]] = field(default_factory=dict)
-    flying: int = 0
