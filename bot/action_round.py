@@ -5,20 +5,25 @@ started call of each chat."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from adapters.errors import MessengerError
 from bot.turns import in_turn
+from storage import Database
 from storage.models import PlatformAction
 from storage.repos import Outbox
 
 if TYPE_CHECKING:
     from bot.actions import ActionRunner
 
-__all__ = ["Handover", "Outcomes", "Round"]
+__all__ = ["Handover", "Leases", "Outcomes", "Round"]
+
+log = logging.getLogger("etiket.actions")
 
 
 @dataclass(slots=True)
@@ -36,6 +41,67 @@ class Handover:
     def of(cls, info: dict[Any, Any]) -> Handover | None:
         found = info.get(cls.KEY)
         return found if isinstance(found, cls) else None
+
+
+class Leases:
+    """The calls a runner claimed and has not yet recorded, and their leases' renewal.
+
+    A call can wait longer than its lease for its turn: behind a token paced at VK's
+    20 requests/s, or behind a slow call in the same chat. Renewed every third of the
+    lease, it is not taken up by another process, nor by this one's next claim.
+    """
+
+    def __init__(self, db: Database, clock: Callable[[], datetime], lease: timedelta) -> None:
+        self.db = db
+        self.clock = clock
+        self.lease = lease
+        self.held: dict[int, int] = {}
+        """id -> the claim count the row had when taken here (`Outbox.extend`)."""
+        self.lock = asyncio.Lock()
+        """Held while outcomes or renewals are written: a renewal never sees a call
+        between its outcome's commit and its release here."""
+
+    def hold(self, actions: Sequence[PlatformAction]) -> None:
+        for action in actions:
+            self.held[action.id] = action.claims
+
+    def holds(self, action_id: int) -> bool:
+        return action_id in self.held
+
+    def let_go(self, ids: Sequence[int]) -> None:
+        """The calls' outcomes are recorded (or lost): their leases are not renewed."""
+        for action_id in ids:
+            self.held.pop(action_id, None)
+
+    def clear(self) -> None:
+        self.held.clear()
+
+    async def run(self) -> None:
+        every = self.lease.total_seconds() / 3
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await self.renew()
+            except Exception as exc:  # the database is away: the next turn tries again
+                log.warning("renewing the leases of %d call(s) failed: %s", len(self.held), exc)
+
+    async def renew(self) -> int:
+        """Extend the lease of every call held here; returns how many were renewed.
+
+        A call whose lease ran out and was claimed by another process is let go: if it
+        has not started here, it will not (`ActionRunner._one`).
+        """
+        async with self.lock:
+            held = dict(self.held)
+            if not held:
+                return 0
+            async with in_turn(self.db) as session:
+                kept = await Outbox(session).extend(held, self.clock() + self.lease)
+            lost = held.keys() - kept
+            self.let_go(list(lost))
+        if lost:
+            log.warning("%d call(s) held here were taken over when their leases ran out", len(lost))
+        return len(kept)
 
 
 @dataclass(slots=True)
@@ -63,7 +129,7 @@ class Outcomes:
     def __init__(self, runner: ActionRunner) -> None:
         self.runner = runner
         self.items: list[Outcome] = []
-        self.lock = asyncio.Lock()
+        self.lock = runner.leases.lock
         self.last = time.monotonic()
 
     def add(self, action: PlatformAction, status: str, **fields: Any) -> None:
@@ -84,23 +150,29 @@ class Outcomes:
             self.last = time.monotonic()
             if not items:
                 return
-            async with in_turn(self.runner.db) as session:
-                outbox = Outbox(session)
-                await outbox.complete_many(
-                    [(o.action.id, o.result) for o in items if o.status == "done"]
-                )
-                for o in items:
-                    if o.status == "done":
-                        continue
-                    if o.status == "retry":
-                        assert o.at is not None
-                        await outbox.retry_later(o.action.id, o.error, o.at)
-                    else:
-                        await outbox.fail(o.action.id, o.error)
-            self.runner.recorded += sum(o.status != "retry" for o in items)
+            try:
+                await self._record(items)
+            finally:  # recorded, or lost: carried out again once the leases run out
+                self.runner.leases.let_go([o.action.id for o in items])
         for o in items:
             if o.exc is not None:
                 await self.runner._report(o.action, o.exc)
+
+    async def _record(self, items: list[Outcome]) -> None:
+        async with in_turn(self.runner.db) as session:
+            outbox = Outbox(session)
+            await outbox.complete_many(
+                [(o.action.id, o.result) for o in items if o.status == "done"]
+            )
+            for o in items:
+                if o.status == "done":
+                    continue
+                if o.status == "retry":
+                    assert o.at is not None
+                    await outbox.retry_later(o.action.id, o.error, o.at)
+                else:
+                    await outbox.fail(o.action.id, o.error)
+        self.runner.recorded += sum(o.status != "retry" for o in items)
 
 
 @dataclass(slots=True)

@@ -12,6 +12,9 @@ A deciding transaction can also claim its calls as it queues them (`Handover`):
 once it commits, they are handed to the runner and started at once, without a claim
 of their own (one transaction fewer between a violation and its warning).
 
+A claim is a lease that the runner renews while it holds the call (`Leases`), so a
+call that is only slow is not taken up again.
+
 The next page of due calls is claimed while the current one is still in flight
 (once fewer than half a page are left, or when a kick says more were committed):
 a VK `execute` is only as full as the outbound queue behind it, and waiting for a
@@ -29,7 +32,7 @@ from datetime import datetime, timedelta
 from adapters.base import MessengerAdapter
 from adapters.errors import MessengerError, TransientError
 from bot.action_kinds import carry_out, keyboard_from_json, keyboard_to_json
-from bot.action_round import Handover, Outcomes, Round
+from bot.action_round import Handover, Leases, Outcomes, Round
 from bot.turns import in_turn
 from storage import Database
 from storage.models import PlatformAction, utcnow
@@ -76,7 +79,9 @@ class ActionRunner:
         self._kicks = 0
         self._looked = -1  # `_kicks` when the database was last asked for due calls
         self._handed: list[PlatformAction] = []
+        self.leases = Leases(db, clock, self.lease)
         self._task: asyncio.Task[None] | None = None
+        self._renewing: asyncio.Task[None] | None = None
         self.done = 0
         self.failed = 0
         self.recorded = 0
@@ -96,20 +101,25 @@ class ActionRunner:
         """Calls claimed at birth in a transaction that committed: start them now."""
         if actions:
             self._handed.extend(actions)
+            self.leases.hold(actions)
             self._wake.set()
             self._stir.set()
 
     def start(self) -> None:
         if self._task is None:
             self._task = asyncio.create_task(self._loop(), name="etiket:actions")
+        if self._renewing is None:
+            self._renewing = asyncio.create_task(self.leases.run(), name="etiket:leases")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        for task in (self._task, self._renewing):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._task = self._renewing = None
         await self._release_handed()
+        self.leases.clear()  # what was cut off waits for its lease
 
     async def _release_handed(self) -> None:
         """Calls handed but not started are due again at once for the next process (if
@@ -117,6 +127,7 @@ class ActionRunner:
         handed, self._handed = self._handed, []
         if not handed:
             return
+        self.leases.let_go([a.id for a in handed])
         try:
             async with in_turn(self.db) as session:
                 await Outbox(session).release([a.id for a in handed], self.clock())
@@ -193,6 +204,7 @@ class ActionRunner:
         now = self.clock()
         async with in_turn(self.db) as session:
             mine = await Outbox(session).claim_due(now, now + self.lease, limit=page)
+        self.leases.hold(mine)
         for action in mine:
             # A row claimed before without an outcome was cut off by a crash and may
             # have reached the platform.
@@ -252,6 +264,9 @@ class ActionRunner:
     async def _one(
         self, action: PlatformAction, outcomes: Outcomes, interrupted: bool = False
     ) -> None:
+        if not self.leases.holds(action.id):  # its lease was taken over while it waited
+            log.warning("platform action %s is another process's now; not carried out", action.id)
+            return
         since = action.created_at if interrupted else None
         try:
             result = await carry_out(

@@ -6,10 +6,11 @@ action: only the one whose update matched a pending row goes ahead.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, Update, bindparam, select, update
+from sqlalchemy import ColumnElement, Table, Update, bindparam, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import PlatformAction, utcnow
@@ -172,6 +173,27 @@ class Outbox:
             .values(not_before=now, claims=PlatformAction.claims - 1)
         )
         await self.session.execute(stmt, execution_options={"synchronize_session": False})
+
+    async def extend(self, held: Mapping[int, int], lease_until: datetime) -> set[int]:
+        """Renew the leases of calls still held: `held` maps each action's id to the
+        claim count it had when this process took it. Returns the ids renewed; a row
+        with an outcome since, or claimed again by another process after this one's
+        lease ran out (its count moved on), is not touched and not returned.
+        """
+        if not held:
+            return set()
+        stmt = (
+            update(PlatformAction)
+            .where(
+                tuple_(PlatformAction.id, PlatformAction.claims).in_(list(held.items())),
+                PlatformAction.status == "pending",
+                PlatformAction.claims > PlatformAction.attempts,
+            )
+            .values(not_before=lease_until)
+            .returning(PlatformAction.id)
+        )
+        options = {"synchronize_session": False}
+        return set((await self.session.scalars(stmt, execution_options=options)).all())
 
     async def free_interrupted(self, now: datetime) -> int:
         """Make every claimed call without an outcome due now; how many there were.

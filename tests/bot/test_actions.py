@@ -251,3 +251,65 @@ async def test_the_sole_runner_takes_up_at_once_what_a_crashed_run_held(db: Data
     row = await _status(db, held.key)
     assert row.claims == 2  # taken as cut off: a send that may have gone out is looked up
     assert (await _status(db, retrying)).status == "pending"
+
+
+class GatedAdapter(FakeAdapter):
+    """Sends wait until `gate` opens: a token paced far behind, or a platform that hangs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = asyncio.Event()
+        self.asked = asyncio.Event()
+        self.waiting = 0
+
+    async def send_message(self, chat_id: str, text: str, **kw: Any) -> str:
+        self.waiting += 1
+        self.asked.set()
+        await self.gate.wait()
+        return await super().send_message(chat_id, text, **kw)
+
+
+async def test_a_call_slower_than_its_lease_stays_this_processs(db: Database) -> None:
+    adapter = GatedAdapter()
+    runner = ActionRunner(db, adapter, idle_check=60, lease=0.3)
+    runner.start()
+    other = FakeAdapter()  # another worker's runner, claiming whatever is due
+    try:
+        [action] = await _born(db, runner, "медленно")
+        runner.hand([action])
+        for _ in range(100):  # three leases and more pass while the send hangs
+            assert await ActionRunner(db, other, lease=0.3).process_due() == 0
+            await asyncio.sleep(0.01)
+        assert adapter.waiting == 1
+        adapter.gate.set()
+        for _ in range(200):
+            if runner.recorded == 1:
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        await runner.stop()
+    assert adapter.sent("send") == [("1", "медленно", None)] and other.sent("send") == []
+    row = await _status(db, action.key)
+    assert (row.status, row.claims) == ("done", 1)
+
+
+async def test_a_call_taken_over_while_it_waited_is_not_started_here(db: Database) -> None:
+    adapter = GatedAdapter()
+    runner = ActionRunner(db, adapter, lease=0.3)
+    first, second = await _born(db, runner, "первое", "второе")  # one chat: in order
+    runner.hand([first, second])
+    working = asyncio.create_task(runner.process_due(limit=None, look=False))
+    await asyncio.wait_for(adapter.asked.wait(), 5)
+    # The database was away for longer than the lease: another worker claimed the
+    # second call, which still waits here behind the first.
+    await asyncio.sleep(0.35)
+    async with db.transaction() as session:
+        now = utcnow()
+        taken = await Outbox(session).claim_many([second.id], now, now + timedelta(seconds=30))
+    assert taken == {second.id}
+    assert await runner.leases.renew() == 1  # the first is still held; the second let go
+    adapter.gate.set()
+    await working
+    assert adapter.sent("send") == [("1", "первое", None)]
+    row = await _status(db, second.key)
+    assert (row.status, row.claims, row.attempts) == ("pending", 2, 0)  # the other's to do

@@ -131,3 +131,31 @@ async def test_a_released_claim_is_due_at_once_and_not_interrupted(db: Database)
         taken = await Outbox(session).claim_due(now, now + LEASE, limit=10_000)
     [mine] = [a for a in taken if a.id == born.id]
     assert mine.claims == 1 and not mine.interrupted_before
+
+
+async def test_extend_renews_only_the_claims_still_held(db: Database) -> None:
+    now = utcnow() + timedelta(seconds=1)
+    async with db.transaction() as session:
+        outbox = Outbox(session)
+        rows = [
+            await outbox.add(
+                f"test:{uuid.uuid4().hex}", platform="vk", kind="send", params={"chat_id": "1"}
+            )
+            for _ in range(3)
+        ]
+    ids = [r.id for r in rows]
+    async with db.transaction() as session:
+        got = await Outbox(session).claim_many(ids, now, now + LEASE)
+    assert got == set(ids)
+    held = {i: 1 for i in ids}  # each taken with its first claim
+    # Row 2 has an outcome; row 3's lease ran out and another process claimed it.
+    async with db.transaction() as session:
+        await Outbox(session).complete(ids[1])
+        assert await Outbox(session).claim_many([ids[2]], now + LEASE * 2, now + LEASE * 3)
+    async with db.transaction() as session:
+        renewed = await Outbox(session).extend(held, now + LEASE * 10)
+    assert renewed == {ids[0]}
+    # The renewed one is nobody else's long after its first lease; the other's is unchanged.
+    async with db.transaction() as session:
+        late = await Outbox(session).claim_due(now + LEASE * 5, now + LEASE * 6, limit=10_000)
+    assert [a.id for a in late if a.id in ids] == [ids[2]]
