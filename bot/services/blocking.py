@@ -38,7 +38,7 @@ from bot.services.ledger import Ledger
 from storage.models import Block, Chat
 from storage.repos import AuditLog, Blocks, Chats
 
-__all__ = ["BlockChange", "BlockHook", "Blocking", "actor_label", "block_view"]
+__all__ = ["BlockChange", "BlockHook", "Blocking", "Resync", "actor_label", "block_view"]
 
 # Called inside a block's transaction (ledger, chat, decision, name, block id): the
 # consent flow (issue [5/11]) adds the private notice and the parents' notices.
@@ -54,6 +54,20 @@ class BlockChange:
     user_id: str
     mode: str
     ends_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Resync:
+    """A replayed decision: the person's block in force as the database has it now.
+
+    The first run may have committed and then died, or found Redis away, before it
+    muted, unmuted or armed the block's end; the replay applies them again
+    (`Blocking.settle`), which changes nothing when the first run got there.
+    """
+
+    chat_id: str
+    user_id: str
+    block: BlockChange | None
 
 
 def block_view(row: Block) -> BlockView:
@@ -113,6 +127,25 @@ class Blocking:
             await hook(ledger, chat, d, name, row.id)
         return BlockChange(row.id, pid, d.target, d.mode, d.ends_at)
 
+    async def resync(self, ledger: Ledger, chat_id: str, target: str, now: datetime) -> Resync:
+        """For a replay, inside its transaction: what `settle` is to apply again."""
+        chat = await ledger.chat(chat_id)
+        row = await self.current(ledger, chat.id, target, now)
+        change = None
+        if row is not None:
+            change = BlockChange(row.id, chat_id, target, row.mode, row.ends_at)
+        return Resync(chat_id, target, change)
+
+    async def settle(self, change: BlockChange | Resync | None) -> None:
+        """After commit: a block started, or a replay's standing applied again."""
+        if isinstance(change, BlockChange):
+            await self.started(change)
+        elif isinstance(change, Resync):
+            if change.block is not None:
+                await self.started(change.block)
+            else:
+                await self.m.restrictions.unmute(self.m.platform, change.chat_id, change.user_id)
+
     async def started(self, change: BlockChange) -> None:
         """After commit: mute at once and arm the end."""
         if change.mode == "mute":
@@ -137,17 +170,18 @@ class Blocking:
         now = self.m.clock.now()
         async with self.m.deciding(key) as ledger:
             if await ledger.seen("block"):
-                return None
-            chat = await ledger.chat(chat_id)
-            current = await self.current(ledger, chat.id, target, now)
-            view = block_view(current) if current is not None else None
-            d = decide_block(
-                policy, args.rule, args.days, now, target, actor, args.text, current=view
-            )
-            if isinstance(d, Refusal):
-                return d
-            change = await self.carry_out(ledger, chat, d, name, reply_to)
-        await self.started(change)
+                change: BlockChange | Resync = await self.resync(ledger, chat_id, target, now)
+            else:
+                chat = await ledger.chat(chat_id)
+                current = await self.current(ledger, chat.id, target, now)
+                view = block_view(current) if current is not None else None
+                d = decide_block(
+                    policy, args.rule, args.days, now, target, actor, args.text, current=view
+                )
+                if isinstance(d, Refusal):
+                    return d
+                change = await self.carry_out(ledger, chat, d, name, reply_to)
+        await self.settle(change)
         return None
 
     async def current(
@@ -166,17 +200,21 @@ class Blocking:
         now = self.m.clock.now()
         async with self.m.deciding(key) as ledger:
             if await ledger.seen("unblock"):
-                return None
-            chat = await ledger.chat(chat_id)
-            row = await self.current(ledger, chat.id, target, now)
-            if row is None:
-                return Refusal(Reason.NOT_BLOCKED)
-            rule = rules.get(row.rule_code) or _unknown_rule(row.rule_code)
-            window = await latest_window(ledger.session, row.id)  # point 6: consent first
-            d = decide_unblock(block_view(row), window, policy, now, actor, rule, args.text)
-            if isinstance(d, Refusal):
-                return d
-            change = await self.lift(ledger, chat, row, d, name, reply_to)
+                replay = await self.resync(ledger, chat_id, target, now)
+                change = None
+            else:
+                replay = None
+                chat = await ledger.chat(chat_id)
+                row = await self.current(ledger, chat.id, target, now)
+                if row is None:
+                    return Refusal(Reason.NOT_BLOCKED)
+                rule = rules.get(row.rule_code) or _unknown_rule(row.rule_code)
+                window = await latest_window(ledger.session, row.id)  # point 6: consent first
+                d = decide_unblock(block_view(row), window, policy, now, actor, rule, args.text)
+                if isinstance(d, Refusal):
+                    return d
+                change = await self.lift(ledger, chat, row, d, name, reply_to)
+        await self.settle(replay)
         if change is not None:
             await self.ended(change)
         return None

@@ -156,16 +156,23 @@ class Windows:
             outcome = decided
         change: BlockChange | None = None
         notice = await self._notice(case)
+        target = case.block.target_user_id
         async with m.deciding(f"window-end:{window_id}") as ledger:
+            replay = None
             if not await ConsentWindows(ledger.session).close(row.id, outcome.status):
-                return
-            await self._settled(ledger, case, row, outcome, notice)
-            if outcome.result == "unblock":
-                passed = replace(view, status="passed")
-                d = decide_unblock(case.view, passed, case.policy, now, Actor.system(), case.rule)
-                if isinstance(d, UnblockDecision):
-                    name = notice[0]
-                    change = await self.blocking.lift(ledger, case.chat, case.block, d, name)
+                # Closed before, perhaps by this timer's first run: its effects again.
+                replay = await self.blocking.resync(ledger, case.chat_id, target, now)
+            else:
+                await self._settled(ledger, case, row, outcome, notice)
+                if outcome.result == "unblock":
+                    passed = replace(view, status="passed")
+                    d = decide_unblock(
+                        case.view, passed, case.policy, now, Actor.system(), case.rule
+                    )
+                    if isinstance(d, UnblockDecision):
+                        name = notice[0]
+                        change = await self.blocking.lift(ledger, case.chat, case.block, d, name)
+        await self.blocking.settle(replay)
         if change is not None:
             await self.blocking.ended(change)
 
@@ -223,9 +230,14 @@ class Windows:
         if isinstance(d, Refusal):
             return f.refusal(d)
         name = await m.name(case.chat_id, case.block.target_user_id)
+        target = case.block.target_user_id
         async with m.deciding(event.key) as ledger:
             change = await self.blocking.lift(ledger, case.chat, case.block, d, name)
+            replay = None
+            if change is None:  # lifted before, perhaps by this click's first run
+                replay = await self.blocking.resync(ledger, case.chat_id, target, now)
         if change is None:
+            await self.blocking.settle(replay)
             return f.t(Reason.NOT_BLOCKED.value)
         await self.blocking.ended(change)
         return f.t("consent_flow.confirmed_done")

@@ -37,7 +37,7 @@ from bot.moderation.detectors import (
     text_fingerprint,
 )
 from bot.services.base import Moderation
-from bot.services.blocking import BlockChange
+from bot.services.blocking import BlockChange, Resync
 from bot.services.curators import CuratorNotices
 from bot.services.ledger import Ledger
 from bot.services.seen import SeenCounter
@@ -117,8 +117,7 @@ class Detection:
             for finding in review:
                 sub = Ledger(ledger.session, m.platform, f"{key}:{finding.rule}")
                 await self._review(sub, chat, event, finding, rules, name, to)
-        if change is not None:
-            await self.warnings.blocking.started(change)
+        await self.warnings.blocking.settle(change)
 
     async def _fresh(self, event: Event, finding: Finding) -> bool:
         """Whether a review of this finding is worth a notice (flood: once in a while)."""
@@ -136,12 +135,16 @@ class Detection:
         rules: RuleSet,
         name: str,
         to: list[str],
-    ) -> BlockChange | None:
+    ) -> BlockChange | Resync | None:
         f = decided.warn
         rule = rules.get(f.rule) if f is not None else None
-        if f is None or rule is None or await ledger.seen("warn"):
+        if f is None or rule is None:
             return None
         m = self.m
+        if await ledger.seen("warn"):
+            return await self.warnings.blocking.resync(
+                ledger, event.chat_id, event.user_id, m.clock.now()
+            )
         policy = m.regulation.policy(m.platform, event.chat_id)
         actor = Actor.from_detector(f.detector, f.version)
         delete = decided.delete and bool(event.message_id)

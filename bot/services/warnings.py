@@ -24,7 +24,7 @@ from bot.moderation import (
     decide_warning,
 )
 from bot.services.base import Moderation
-from bot.services.blocking import BlockChange, Blocking
+from bot.services.blocking import BlockChange, Blocking, Resync
 from bot.services.ledger import Ledger
 from storage.models import AuditRecord, Chat
 from storage.repos import Blocks, Strikes
@@ -57,14 +57,16 @@ class Warnings:
         recipients = await self.m.moderators.notify_list(self.m.platform, chat_id, [actor.user_id])
         now = self.m.clock.now()
         async with self.m.deciding(key) as ledger:
+            change: BlockChange | Resync | None
             if await ledger.seen("warn"):
-                return
-            chat = await ledger.chat(chat_id)
-            change = await self.issue(
-                ledger, chat, policy, rule, target, actor, reason, now, name, recipients, reply_to
-            )
-        if change is not None:
-            await self.blocking.started(change)
+                change = await self.blocking.resync(ledger, chat_id, target, now)
+            else:
+                chat = await ledger.chat(chat_id)
+                change = await self.issue(
+                    ledger, chat, policy, rule, target, actor, reason, now, name, recipients,
+                    reply_to,
+                )  # fmt: skip
+        await self.blocking.settle(change)
 
     async def issue(
         self,
