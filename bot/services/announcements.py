@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import builtins
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.announcements import (
     DEFAULT_GRACE,
@@ -57,6 +59,9 @@ REPORT_POLL = timedelta(seconds=30)
 """How soon to look again while a run's deliveries are still being sent."""
 CATCH_UP_LIMIT = 1000
 """Runs handled per announcement per call: a daily schedule down for years stays bounded."""
+Audit = Callable[[AsyncSession, Announcement], Awaitable[None]]
+"""Writes an announcement's audit row in the transaction that changed it."""
+
 FIRST_CHUNK = 25
 """Deliveries in a fan-out's first transaction: one VK `execute` (25 calls), so the
 first request leaves while the rest are written; each next chunk is twice as big."""
@@ -96,8 +101,13 @@ class AnnouncementService:
             created_at=ann.created_at,
         )
 
-    async def create(self, spec: NewAnnouncement, *, draft: bool = False) -> Announcement:
-        """Store an announcement with its first run; a draft waits for confirmation."""
+    async def create(
+        self, spec: NewAnnouncement, *, draft: bool = False, audit: Audit | None = None
+    ) -> Announcement:
+        """Store an announcement with its first run; a draft waits for confirmation.
+
+        `audit` writes who created it in the same transaction (the dashboard's record).
+        """
         now = self.clock_now()
         targets = parse_targets(spec.targets)
         quiet = spec.quiet or self.quiet
@@ -124,6 +134,8 @@ class AnnouncementService:
             ann.status, ann.active = "finished", False
         async with self.db.transaction() as session:
             await Deliveries(session).add_announcement(ann)
+            if audit is not None:
+                await audit(session, ann)
         return ann
 
     async def confirm(self, announcement_id: int) -> bool:
@@ -132,12 +144,18 @@ class AnnouncementService:
                 announcement_id, "active", expect="draft"
             )
 
-    async def cancel(self, announcement_id: int) -> bool:
-        """Stop future runs; deliveries already queued still go out (they were promised)."""
+    async def cancel(self, announcement_id: int, *, audit: Audit | None = None) -> bool:
+        """Stop future runs; deliveries already queued still go out (they were promised).
+
+        `audit` writes who cancelled it in the same transaction, only if it was cancelled.
+        """
         async with self.db.transaction() as session:
             repo = Announcements(session)
             for status in ("active", "draft"):
                 if await repo.set_status(announcement_id, "cancelled", expect=status):
+                    ann = await repo.get(announcement_id)
+                    if audit is not None and ann is not None:
+                        await audit(session, ann)
                     return True
         return False
 

@@ -7,7 +7,7 @@ re-checks within a minute and picks it up, so `kick` is a no-op here.
 Administrators only; the CSRF token is checked by `security.auth_middleware`.
 The fields are read by `parse_spec`, the CLI's parser, and errors are shown in the
 viewer's language. Creating and cancelling write an audit row each (who did what to
-which announcement), as viewings and exports do.
+which announcement), as viewings and exports do, in the transaction of the change.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from dataclasses import astuple, dataclass
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.announcements import Preview, QuietHours
 from bot.i18n import Texts
@@ -27,6 +28,7 @@ from bot.web.keys import CLOCK, DB, SETTINGS
 from bot.web.render import deny, page, texts
 from bot.web.security import viewer_of
 from bot.web.session import Viewer
+from storage.models import Announcement
 
 __all__ = ["admin_only", "cancel_announcement", "create_announcement", "new_announcement"]
 
@@ -160,12 +162,12 @@ async def create_announcement(request: web.Request) -> web.Response:
     if field("step") != "create" or field("previewed") != draft.digest():
         shown = _shown(await svc.preview(spec), spec, svc.quiet, catalogue)
         return _form(request, draft, preview=shown, previewed=draft.digest())
-    ann = await svc.create(spec)
-    # The service commits the announcement itself, so the audit row follows it in a
-    # second transaction: a crash between the two leaves the announcement unaudited.
-    async with request.app[DB].transaction() as session:
+
+    async def audit(session: AsyncSession, ann: Announcement) -> None:  # in create's commit
         what = f"announcement #{ann.id} ({ann.status}): {ann.title}"
         await record_access(session, viewer, "announcement_created", what)
+
+    ann = await svc.create(spec, audit=audit)
     raise web.HTTPFound(f"/announcements/{ann.id}")
 
 
@@ -178,7 +180,9 @@ async def cancel_announcement(request: web.Request) -> web.Response:
     svc = service(request)
     if await svc.get(aid) is None:
         raise deny(request, 404)
-    if await svc.cancel(aid):  # an announcement already over is left alone, unaudited
-        async with request.app[DB].transaction() as session:
-            await record_access(session, viewer, "announcement_cancelled", f"announcement #{aid}")
+
+    async def audit(session: AsyncSession, ann: Announcement) -> None:  # in cancel's commit
+        await record_access(session, viewer, "announcement_cancelled", f"announcement #{ann.id}")
+
+    await svc.cancel(aid, audit=audit)  # one already over is left alone, unaudited
     raise web.HTTPFound(f"/announcements/{aid}")

@@ -8,12 +8,13 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.announcements import parse_at, parse_every
 from bot.services.announcements import AnnouncementService, NewAnnouncement
 from storage import Database
-from storage.models import Delivery, PlatformAction
-from storage.repos import Chats, Deliveries, Outbox
+from storage.models import Announcement, AuditRecord, Delivery, PlatformAction
+from storage.repos import AuditLog, Chats, Deliveries, Outbox
 
 NOW = datetime(2026, 3, 20, tzinfo=UTC)
 
@@ -116,3 +117,37 @@ async def test_a_fan_out_cut_between_chunks_is_finished_even_past_the_grace(
     async with db.transaction() as session:
         stmt = select(func.count()).where(PlatformAction.key.startswith(prefix))
         assert (await session.execute(stmt)).scalar_one() == 5  # no send twice
+
+
+async def test_the_audit_row_commits_with_the_change_or_neither_does(db: Database) -> None:
+    """The dashboard's record of who created or cancelled an announcement is written in
+    the same transaction: no announcement without its record, and the reverse."""
+    platform = f"p{uuid.uuid4().hex[:6]}"
+    svc = AnnouncementService(db, platform=platform, clock_now=lambda: NOW)
+    text = f"Audited {uuid.uuid4().hex}"
+    spec = NewAnnouncement(text, (f"{platform}-*",), parse_at("2026-03-21 10:00"), "UTC")
+    actor = f"dashboard:{uuid.uuid4().hex[:6]}"
+
+    async def audit(session: AsyncSession, ann: Announcement) -> None:
+        await AuditLog(session).append(
+            action="announcement_created", actor_kind="person", actor_id=actor,
+            reason=f"announcement #{ann.id}", created_at=NOW,
+        )  # fmt: skip
+
+    async def broken(session: AsyncSession, ann: Announcement) -> None:
+        await audit(session, ann)
+        raise RuntimeError("the process died before the commit")
+
+    with pytest.raises(RuntimeError):
+        await svc.create(spec, audit=broken)
+    assert await _count(db, Announcement, text=text) == 0
+    assert await _count(db, AuditRecord, actor_id=actor) == 0
+    ann = await svc.create(spec, audit=audit)
+    assert await _count(db, AuditRecord, actor_id=actor, reason=f"announcement #{ann.id}") == 1
+    with pytest.raises(RuntimeError):
+        await svc.cancel(ann.id, audit=broken)
+    assert (await svc.get(ann.id)).status == "active"  # type: ignore[union-attr]
+    assert await svc.cancel(ann.id, audit=audit)
+    assert await _count(db, AuditRecord, actor_id=actor) == 2
+    assert not await svc.cancel(ann.id, audit=audit)  # already over: nothing recorded
+    assert await _count(db, AuditRecord, actor_id=actor) == 2
