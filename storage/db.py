@@ -68,13 +68,22 @@ def _tune_sqlite(engine: AsyncEngine, *, memory: bool) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+OVERFLOW = 4
+"""Connections opened beyond the pool at a peak, and closed when given back."""
+
+
 def make_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
-    """An async engine for `url`, with SQLite tuned as described in the module docstring."""
+    """An async engine for `url`, with SQLite tuned as described in the module docstring;
+    `pool`: the PostgreSQL connections kept open (SQLAlchemy's default is 5)."""
     parsed = async_url(url)
+    pool = kwargs.pop("pool", None)
     if parsed.get_backend_name() == "postgresql":
         # After a PostgreSQL restart every pooled connection is dead; without a ping the
         # first transaction on each fails although the server is back (issue [11/11]).
         kwargs.setdefault("pool_pre_ping", True)
+        if pool is not None:  # SQLite has one writer, and its own pool
+            kwargs.setdefault("pool_size", pool)
+            kwargs.setdefault("max_overflow", OVERFLOW)
     engine = create_async_engine(parsed, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         _tune_sqlite(engine, memory=_is_memory(parsed))

@@ -88,7 +88,7 @@ async def build_app(
     check_role(settings, role)
     if settings.auto_migrate:
         await upgrade(settings.database_url)
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, pool=settings.database_pool)
     state = make_state(settings.redis_url, fallback=role == "single")
     scale = worker_parts(settings) if role == "worker" else None
     if scale is not None and clock is None and scale.clock is not None:

@@ -131,6 +131,10 @@ class Settings(BaseSettings):
 
     platform: Literal["vk", "max"] = "vk"
     database_url: str = DEFAULT_DATABASE_URL
+    database_pool: int = Field(default=16, ge=1, le=500)
+    """PostgreSQL connections a process keeps open (up to 4 more at a peak, closed
+    after). A worker handles each of its partitions side by side: with fewer kept than
+    it uses at once, it opens and closes one per transaction."""
     redis_url: str | None = None
     language: Literal["ru", "en"] = "ru"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

@@ -81,7 +81,7 @@ def create_web_app(
 
 async def run_web(settings: Settings, options: WebOptions | None = None) -> None:
     """Serve the dashboard alone on `settings.web` until cancelled."""
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, pool=settings.database_pool)
     runner = web.AppRunner(create_web_app(settings, db, options=options))
     await runner.setup()
     try:
