@@ -145,9 +145,10 @@ class Bench:
         finally:
             await conn.close()
 
-    async def throughput(self, events: int, label: str) -> tuple[float, float]:
+    async def throughput(self, events: int, label: str) -> tuple[float, float, float]:
         """Post a backlog at once and time it until the receiver appended it and all is
-        acknowledged; returns (events/s, cores this bench's processes kept busy)."""
+        acknowledged; returns (events/s, cores this bench's processes kept busy, cores
+        the workers kept busy)."""
         await self.vacuum()
         workers = len(self.cluster.workers)
         calls = await self.req("GET", "/bench/calls")
@@ -155,7 +156,9 @@ class Bench:
         posted = await self.post(events, BACKLOG_VIOLATIONS, label)
         t0 = time.perf_counter()
         intake, seconds = await self.drained(wait=1800)
-        cores = self.cpu_report(label, cpu_used(before, await self.cluster.cpu()), seconds, events)
+        used = cpu_used(before, await self.cluster.cpu())
+        worker_cores = used.get("worker", 0.0) / seconds
+        cores = self.cpu_report(label, used, seconds, events)
         violations, warned = await self.warned(label, wait=120)
         warned_s = time.perf_counter() - t0
         idle, cpu = await self.settle()
@@ -173,7 +176,7 @@ class Bench:
             f"they were idle, {events / busy:.0f} events/s"
         )
         say(f"{label}: API calls {json.dumps(methods, ensure_ascii=False)}")
-        return eps, cores
+        return eps, cores, worker_cores
 
     @staticmethod
     def cpu_report(label: str, used: dict[str, float], seconds: float, events: int) -> float:

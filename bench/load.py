@@ -199,8 +199,8 @@ async def phases(bench: Bench, args: argparse.Namespace) -> dict[str, Any]:
     # (and warmed up) for each two-worker run and stopped after it.
     cluster.start_workers(1)
     await bench.warm_up(1, args.chats, "worker 1")
-    eps_1s: list[tuple[float, float]] = []
-    eps_2s: list[tuple[float, float]] = []
+    eps_1s: list[tuple[float, float, float]] = []
+    eps_2s: list[tuple[float, float, float]] = []
     for r in range(1, args.rounds + 1):
         eps_1s.append(await bench.throughput(args.events, f"eps_1 #{r}"))
         cluster.start_workers(1)
@@ -209,8 +209,8 @@ async def phases(bench: Bench, args: argparse.Namespace) -> dict[str, Any]:
         if r < args.rounds:
             await cluster.stop_workers(keep=1)
             await bench.balanced(1)
-    (eps_1, cores_1), eps_2 = max(eps_1s), max(eps_2s)[0]
-    ones, twos = listed([e for e, _ in eps_1s]), listed([e for e, _ in eps_2s])
+    (eps_1, cores_1, workers_1), (eps_2, _, workers_2) = max(eps_1s), max(eps_2s)
+    ones, twos = listed([e for e, _, _ in eps_1s]), listed([e for e, _, _ in eps_2s])
     say(
         f"events/s, best of {args.rounds}: 1 worker {eps_1:.0f} ({ones}), 2 workers "
         f"{eps_2:.0f} ({twos}); eps_2 / eps_1 = {eps_2 / eps_1:.2f} (bar: >= 1.7)"
@@ -221,6 +221,16 @@ async def phases(bench: Bench, args: argparse.Namespace) -> dict[str, Any]:
     say(
         f"ceiling here: eps_1 kept {cores_1:.2f} cores busy with this bench's processes, "
         f"two processes get {pair:.2f} cores' worth, so eps_2 / eps_1 <= {pair / cores_1:.2f}"
+    )
+    # Whether the workers themselves scale, apart from this machine's two cores: the
+    # events each CPU-second of a worker handled, alone and as one of two. A projection
+    # for a host with a core per worker (and Redis, PostgreSQL and the platform on
+    # others), not a measurement of one.
+    per_1, per_2 = eps_1 / max(workers_1, 1e-9), eps_2 / max(workers_2, 1e-9)
+    say(
+        f"per worker CPU-second: {per_1:.0f} events alone, {per_2:.0f} as one of two "
+        f"({per_2 / per_1:.0%}); with a free core per worker, 2 workers would do "
+        f"{2 * per_2 / per_1:.2f}x (projected, not measured)"
     )
     # Diagnostics first: the path unhurried (no queueing), and any rates asked for.
     for rate in [args.floor_rate, *args.sweep]:
