@@ -8,8 +8,9 @@ adapter calls and returns the JSON result recorded on the row. Kinds: `send` (wi
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from adapters.base import Button, Keyboard, MessengerAdapter
@@ -45,16 +46,20 @@ async def carry_out(
     *,
     key: str | None = None,
     interrupted_since: datetime | None = None,
+    dialog: str | None = None,
 ) -> dict[str, Any] | None:
     """The adapter calls of one action; raises the adapter's `MessengerError`.
 
     `key` (the outbox row's) names each send for the platform's own dedup (VK).
     `interrupted_since`: an earlier attempt since then was cut off by a crash, so a
-    send is first looked up where the platform allows (MAX) and not repeated if found.
+    send is first looked up where the platform allows (MAX) and not repeated if found;
+    a private one in `dialog`, the dialog an earlier private send to them reported
+    (kept in its result), when the adapter has not learned it itself.
     """
     keyboard = keyboard_from_json(p.get("keyboard"))
     if kind == "send":
-        mid = await _already_sent(adapter, p, interrupted_since)
+        find = getattr(adapter, "find_sent", None)
+        mid = await _already_sent(find, p["chat_id"], p["text"], interrupted_since)
         if mid is None:
             mid = await adapter.send_message(
                 p["chat_id"], p["text"], keyboard=keyboard, reply_to=p.get("reply_to"),
@@ -64,8 +69,16 @@ async def carry_out(
             return {"message_id": mid, **await _pin(adapter, p["chat_id"], mid)}
         return {"message_id": mid}
     if kind == "private":
-        mid = await adapter.send_private(p["user_id"], p["text"], keyboard=keyboard, dedup_key=key)
-        return {"message_id": mid}
+        user = p["user_id"]
+        find = getattr(adapter, "find_sent_private", None)
+        if find is not None:
+            find = partial(find, dialog=dialog)
+        mid = await _already_sent(find, user, p["text"], interrupted_since)
+        if mid is None:
+            mid = await adapter.send_private(user, p["text"], keyboard=keyboard, dedup_key=key)
+        learned = getattr(adapter, "dialog_of", None)
+        where = learned(user) if learned is not None else None
+        return {"message_id": mid, "dialog": where} if where else {"message_id": mid}
     if kind == "delete":
         await adapter.delete_messages(p["chat_id"], list(p["message_ids"]))
         return None
@@ -80,19 +93,21 @@ async def carry_out(
 
 
 async def _already_sent(
-    adapter: MessengerAdapter, p: Mapping[str, Any], since: datetime | None
+    find: Callable[[str, str, float], Awaitable[str | None]] | None,
+    target: str,
+    text: str,
+    since: datetime | None,
 ) -> str | None:
     """After a crash mid-send: the message's id if the platform shows it went out."""
-    find = getattr(adapter, "find_sent", None)
     if since is None or find is None:
         return None
     try:
-        found: str | None = await find(p["chat_id"], p["text"], since.timestamp())
+        found = await find(target, text, since.timestamp())
     except MessengerError as exc:  # cannot tell: sending again is the lesser harm
-        log.warning("cannot look up an interrupted send in %s: %s", p["chat_id"], exc)
+        log.warning("cannot look up an interrupted send to %s: %s", target, exc)
         return None
     if found:
-        log.info("an interrupted send to %s had gone out (%s); not repeated", p["chat_id"], found)
+        log.info("an interrupted send to %s had gone out (%s); not repeated", target, found)
     return found
 
 

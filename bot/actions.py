@@ -268,10 +268,12 @@ class ActionRunner:
             log.warning("platform action %s is another process's now; not carried out", action.id)
             return
         since = action.created_at if interrupted else None
+        dialog = await self._dialog(action) if interrupted else None
         try:
             result = await carry_out(
-                self.adapter, action.kind, action.params, key=action.key, interrupted_since=since
-            )
+                self.adapter, action.kind, action.params, key=action.key, interrupted_since=since,
+                dialog=dialog,
+            )  # fmt: skip
         except MessengerError as exc:
             self._failed(action, exc, outcomes)
             return
@@ -282,6 +284,19 @@ class ActionRunner:
             return
         outcomes.add(action, "done", result=result)
         self.done += 1
+
+    async def _dialog(self, action: PlatformAction) -> str | None:
+        """For an interrupted private send where the platform looks it up (MAX): the
+        dialog an earlier private send to the person reported."""
+        if action.kind != "private" or not hasattr(self.adapter, "find_sent_private"):
+            return None
+        try:
+            async with in_turn(self.db) as session:
+                user = str(action.params["user_id"])
+                return await Outbox(session).dialog_of(action.platform, user)
+        except Exception as exc:  # as a failed lookup: sending again is the lesser harm
+            log.warning("cannot read the dialog of action %s: %s", action.id, exc)
+            return None
 
     def _failed(self, action: PlatformAction, exc: MessengerError, outcomes: Outcomes) -> None:
         error = f"{type(exc).__name__}: {exc}"

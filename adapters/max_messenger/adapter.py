@@ -50,6 +50,8 @@ CAPABILITIES = Capabilities(
 
 _SECRET = re.compile(r"[A-Za-z0-9_-]{5,256}")  # NOTES §3.2
 PAGE = 100  # NOTES §6: a members page holds at most 100
+DIALOGS_KEPT = 10_000
+"""Dialog ids kept in memory (`MaxAdapter.dialogs`); a few hundred bytes each."""
 
 
 def _num(value: str, what: str) -> int:
@@ -82,6 +84,10 @@ class MaxAdapter:
         self.rate = rate
         self.limiter = limiter
         self.text_format = text_format  # None = plain text; "markdown" | "html" (NOTES §4)
+        self.dialogs: dict[str, str] = {}
+        """user id -> the chat_id of the bot's dialog with them, from MAX's answers to
+        private sends (a dialog's chat_id is not the user's id, and `GET /chats` is gone);
+        the latest `DIALOGS_KEPT`, the outbox keeps the rest (`carry_out`'s `dialog`)."""
         self.queue = OutboundQueue(
             bucket=self.bucket,
             rate=rate,
@@ -140,20 +146,49 @@ class MaxAdapter:
         dedup_key: str | None = None,
     ) -> str:
         try:
-            return await self._post({"user_id": _num(user_id, "user id")}, text, keyboard, None)
+            query = {"user_id": _num(user_id, "user id")}
+            return await self._post(query, text, keyboard, None, dialog_with=user_id)
         except NotAdmin as exc:
             # A dialog needs no admin rights: a 403 there is the person's refusal.
             raise PrivacyRefused(str(exc), code=exc.code, method=exc.method) from exc
 
+    def dialog_of(self, user_id: str) -> str | None:
+        """The chat_id of the bot's dialog with `user_id`, once a send there told it."""
+        return self.dialogs.get(user_id)
+
+    async def find_sent_private(
+        self, user_id: str, text: str, since: float, dialog: str | None = None
+    ) -> str | None:
+        """`find_sent` for a private send: in the dialog given, or learned here; None
+        when neither is known (a first message to them cannot be looked up)."""
+        chat = dialog or self.dialogs.get(user_id)
+        if not chat:
+            log.warning("cannot look up an interrupted send to user %s: no dialog known", user_id)
+            return None
+        return await self.find_sent(chat, text, since)
+
     async def _post(
-        self, query: Query, text: str, keyboard: Keyboard | None, reply_to: str | None
+        self,
+        query: Query,
+        text: str,
+        keyboard: Keyboard | None,
+        reply_to: str | None,
+        *,
+        dialog_with: str | None = None,
     ) -> str:
         mid = ""
         for body in message_bodies(text, keyboard, reply_to, self.text_format):
             result = await self.call("POST", "/messages", query=query, body=body)
-            mid = str(((result.get("message") or {}).get("body") or {}).get("mid") or "")
+            message = result.get("message") or {}
+            mid = str((message.get("body") or {}).get("mid") or "")
             if not mid:
                 log.warning("MAX accepted a message but returned no mid")
+            chat = (message.get("recipient") or {}).get("chat_id")
+            if dialog_with is not None and chat:
+                self.dialogs.pop(dialog_with, None)  # the newest last; the oldest goes first
+                self.dialogs[dialog_with] = str(chat)
+                if len(self.dialogs) > DIALOGS_KEPT:
+                    del self.dialogs[next(iter(self.dialogs))]
         return mid
 
     async def delete_messages(self, chat_id: str, message_ids: Sequence[str]) -> None:

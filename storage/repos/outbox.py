@@ -216,6 +216,25 @@ class Outbox:
         result = await self.session.execute(stmt, execution_options=options)
         return int(result.rowcount)  # type: ignore[attr-defined]
 
+    async def dialog_of(self, platform: str, user_id: str) -> str | None:
+        """The dialog chat id the latest private sends to `user_id` reported in their
+        results (MAX: where an interrupted one is looked up); None if none did."""
+        stmt = (
+            select(PlatformAction.result)
+            .where(
+                PlatformAction.platform == platform,
+                PlatformAction.kind == "private",
+                PlatformAction.status == "done",
+                PlatformAction.params["user_id"].as_string() == user_id,
+            )
+            .order_by(PlatformAction.id.desc())
+            .limit(20)
+        )
+        for result in await self.session.scalars(stmt):
+            if isinstance(result, dict) and result.get("dialog"):
+                return str(result["dialog"])
+        return None
+
     async def next_due_at(self) -> datetime | None:
         stmt = select(PlatformAction.not_before).where(PlatformAction.status == "pending")
         stmt = stmt.order_by(PlatformAction.not_before).limit(1)

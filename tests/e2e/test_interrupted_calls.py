@@ -79,3 +79,51 @@ async def test_an_unsent_interrupted_send_goes_out_once(
         assert posted == ["Раз"]
     finally:
         await app.close()
+
+
+async def test_a_private_send_cut_off_by_a_crash_is_not_sent_twice(
+    emulator: EmulatorServer, platform: str, tmp_path: Path
+) -> None:
+    """On MAX a dialog's chat_id is not the person's id: the lookup finds the dialog in
+    the result of an earlier private send to them, as a new process must (its own
+    memory of dialogs died with the old one)."""
+    em = emulator.control
+    parent = await em.user("Родитель")
+    await em.write_bot(parent, "Здравствуйте")  # a dialog with the bot exists
+    app = await build_app(bot_settings(emulator, platform, tmp_path))
+    try:
+        runner = app.services.m.actions
+        keys = [f"test:{uuid.uuid4().hex}:notice" for _ in range(2)]
+        async with app.db.transaction() as session:
+            earlier = await Outbox(session).add(
+                keys[0], platform=platform, kind="private",
+                params={"user_id": parent, "text": "Уведомление о собрании"},
+            )  # fmt: skip
+        assert await runner.process_due() == 1  # an earlier notice, recorded
+        text = "Уведомление о блокировке"
+        async with app.db.transaction() as session:
+            outbox = Outbox(session)
+            action = await outbox.add(
+                keys[1], platform=platform, kind="private", params={"user_id": parent, "text": text}
+            )
+            now = utcnow()
+            assert await outbox.claim_many([action.id], now, now + timedelta(seconds=30))
+        # The first process sends it and dies before recording the outcome.
+        first = await carry_out(app.adapter, "private", action.params, key=keys[1])
+        assert first is not None
+        getattr(app.adapter, "dialogs", {}).clear()  # the next process knows no dialogs
+
+        runner.clock = lambda: utcnow() + timedelta(minutes=5)
+        assert await runner.process_due() == 1
+        sent = [m["text"] for m in (await em.private(parent))["messages"] if m["from_bot"]]
+        assert sent == ["Уведомление о собрании", text]
+        async with app.db.transaction() as session:
+            row = await Outbox(session).by_key(keys[1])
+            before = await Outbox(session).by_key(earlier.key)
+        assert row is not None and row.status == "done" and (row.claims, row.attempts) == (2, 1)
+        assert row.result is not None and row.result["message_id"] == first["message_id"]
+        if platform == "max":  # where the next lookup will look
+            assert before is not None and before.result is not None
+            assert before.result["dialog"] != parent
+    finally:
+        await app.close()
