@@ -33,6 +33,7 @@ from adapters.max_messenger.parse import callback_id_of
 from adapters.max_messenger.polling import MaxPolling
 from adapters.max_messenger.rights import REQUIRED_RIGHTS, missing_rights
 from adapters.outbound import ApiCall, OutboundQueue, RateLimiter, RetryPolicy
+from adapters.recent import Recent
 
 __all__ = ["CAPABILITIES", "MaxAdapter"]
 
@@ -84,7 +85,7 @@ class MaxAdapter:
         self.rate = rate
         self.limiter = limiter
         self.text_format = text_format  # None = plain text; "markdown" | "html" (NOTES §4)
-        self.dialogs: dict[str, str] = {}
+        self.dialogs: Recent[str, str] = Recent(DIALOGS_KEPT)
         """user id -> the chat_id of the bot's dialog with them, from MAX's answers to
         private sends (a dialog's chat_id is not the user's id, and `GET /chats` is gone);
         the latest `DIALOGS_KEPT`, the outbox keeps the rest (`carry_out`'s `dialog`)."""
@@ -185,10 +186,7 @@ class MaxAdapter:
                 log.warning("MAX accepted a message but returned no mid")
             chat = (message.get("recipient") or {}).get("chat_id")
             if dialog_with is not None and chat:
-                self.dialogs.pop(dialog_with, None)  # the newest last; the oldest goes first
                 self.dialogs[dialog_with] = str(chat)
-                if len(self.dialogs) > DIALOGS_KEPT:
-                    del self.dialogs[next(iter(self.dialogs))]
         return mid
 
     async def delete_messages(self, chat_id: str, message_ids: Sequence[str]) -> None:

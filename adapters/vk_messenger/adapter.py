@@ -9,7 +9,6 @@ in chats are conversation message ids (NOTES §2: `id` is 0 there).
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +18,7 @@ import aiohttp
 from adapters.base import Capabilities, Event, Keyboard, Member
 from adapters.errors import InvalidRequest, MessengerError, NotFound, NotSupported
 from adapters.outbound import ApiCall, OutboundQueue, RateLimiter, RetryPolicy
+from adapters.recent import Recent
 from adapters.vk_messenger.api import DEFAULT_API_URL, VkApi
 from adapters.vk_messenger.errors import ALREADY_GONE, error_from
 from adapters.vk_messenger.execute import check_result, execute_batch
@@ -91,7 +91,7 @@ class VkAdapter:
             batch_size=CAPABILITIES.batch_calls,
             retry=retry or RetryPolicy(),
         )
-        self._names: OrderedDict[str, str] = OrderedDict()
+        self._names: Recent[str, str] = Recent(_NAMES_KEPT)
 
     def __repr__(self) -> str:
         return f"VkAdapter(api_url={self.api.api_url!r}, group_id={self.group_id!r})"
@@ -274,11 +274,7 @@ class VkAdapter:
             names[str(p["id"])] = f"{p.get('first_name', '')} {p.get('last_name', '')}".strip()
         for g in page.get("groups") or ():
             names[str(-int(g["id"]))] = str(g.get("name", ""))
-        for uid, name in names.items():
-            self._names[uid] = name
-            self._names.move_to_end(uid)
-        while len(self._names) > _NAMES_KEPT:
-            self._names.popitem(last=False)
+        self._names.update(names)
         return names
 
     async def close(self) -> None:
