@@ -202,6 +202,28 @@ class MessengerAdapter(Protocol):
         ...
 
 
+class SentLookup(Protocol):
+    """An adapter's optional `lookup`, where the platform has no idempotency key for a
+    send (MAX): whether a send cut off by a crash went out, read back from the chat.
+
+    Each lookup returns the message id found, or None (not found, or cannot tell)."""
+
+    async def in_chat(self, chat_id: str, text: str, since: float) -> str | None:
+        """The bot's message with `text` posted in `chat_id` at or after `since`."""
+        ...
+
+    async def in_dialog(
+        self, user_id: str, text: str, since: float, dialog: str | None = None
+    ) -> str | None:
+        """The same for a private send: in `dialog` (an earlier send reported it) or
+        the dialog this process learned."""
+        ...
+
+    def dialog_of(self, user_id: str) -> str | None:
+        """The dialog a private send to `user_id` from this process went to, if any."""
+        ...
+
+
 @runtime_checkable
 class CursorStore(Protocol):
     """Durable long-poll positions (VK `ts`, MAX `marker`), one per bot and stream."""

@@ -13,7 +13,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from adapters.base import Button, Keyboard, MessengerAdapter
+from adapters.base import Button, Keyboard, MessengerAdapter, SentLookup
 from adapters.errors import MessengerError, NotSupported, PrivacyRefused
 
 __all__ = ["carry_out", "keyboard_from_json", "keyboard_to_json"]
@@ -57,8 +57,9 @@ async def carry_out(
     (kept in its result), when the adapter has not learned it itself.
     """
     keyboard = keyboard_from_json(p.get("keyboard"))
+    lookup = sent_lookup(adapter)
     if kind == "send":
-        find = getattr(adapter, "find_sent", None)
+        find = lookup.in_chat if lookup else None
         mid = await _already_sent(find, p["chat_id"], p["text"], interrupted_since)
         if mid is None:
             mid = await adapter.send_message(
@@ -70,14 +71,11 @@ async def carry_out(
         return {"message_id": mid}
     if kind == "private":
         user = p["user_id"]
-        find = getattr(adapter, "find_sent_private", None)
-        if find is not None:
-            find = partial(find, dialog=dialog)
-        mid = await _already_sent(find, user, p["text"], interrupted_since)
+        private = partial(lookup.in_dialog, dialog=dialog) if lookup else None
+        mid = await _already_sent(private, user, p["text"], interrupted_since)
         if mid is None:
             mid = await adapter.send_private(user, p["text"], keyboard=keyboard, dedup_key=key)
-        learned = getattr(adapter, "dialog_of", None)
-        where = learned(user) if learned is not None else None
+        where = lookup.dialog_of(user) if lookup else None
         return {"message_id": mid, "dialog": where} if where else {"message_id": mid}
     if kind == "delete":
         await adapter.delete_messages(p["chat_id"], list(p["message_ids"]))
@@ -90,6 +88,12 @@ async def carry_out(
     if kind == "readd":
         return await _readd(adapter, p)
     raise ValueError(f"unknown platform action kind {kind!r}")
+
+
+def sent_lookup(adapter: MessengerAdapter) -> SentLookup | None:
+    """The adapter's `lookup` of interrupted sends, where its platform has one."""
+    lookup: SentLookup | None = getattr(adapter, "lookup", None)
+    return lookup
 
 
 async def _already_sent(

@@ -31,7 +31,7 @@ from datetime import datetime, timedelta
 
 from adapters.base import MessengerAdapter
 from adapters.errors import MessengerError, TransientError
-from bot.action_kinds import carry_out, keyboard_from_json, keyboard_to_json
+from bot.action_kinds import carry_out, keyboard_from_json, keyboard_to_json, sent_lookup
 from bot.action_round import Handover, Leases, Outcomes, Round
 from bot.turns import in_turn
 from storage import Database
@@ -288,7 +288,7 @@ class ActionRunner:
     async def _dialog(self, action: PlatformAction) -> str | None:
         """For an interrupted private send where the platform looks it up (MAX): the
         dialog an earlier private send to the person reported."""
-        if action.kind != "private" or not hasattr(self.adapter, "find_sent_private"):
+        if action.kind != "private" or sent_lookup(self.adapter) is None:
             return None
         try:
             async with in_turn(self.db) as session:

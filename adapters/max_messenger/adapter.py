@@ -24,16 +24,15 @@ from adapters.errors import (
     NotSupported,
     PrivacyRefused,
 )
-from adapters.max_messenger.api import DEFAULT_API_URL, MaxApi, Query
+from adapters.max_messenger.api import DEFAULT_API_URL, MaxApi, Query, as_id
 from adapters.max_messenger.errors import error_for_code
 from adapters.max_messenger.keyboard import MAX_TEXT, message_bodies
-from adapters.max_messenger.lookup import sent_earlier
+from adapters.max_messenger.lookup import MaxLookup
 from adapters.max_messenger.models import ChatInfo, member_from
 from adapters.max_messenger.parse import callback_id_of
 from adapters.max_messenger.polling import MaxPolling
 from adapters.max_messenger.rights import REQUIRED_RIGHTS, missing_rights
 from adapters.outbound import ApiCall, OutboundQueue, RateLimiter, RetryPolicy
-from adapters.recent import Recent
 
 __all__ = ["CAPABILITIES", "MaxAdapter"]
 
@@ -51,15 +50,6 @@ CAPABILITIES = Capabilities(
 
 _SECRET = re.compile(r"[A-Za-z0-9_-]{5,256}")  # NOTES §3.2
 PAGE = 100  # NOTES §6: a members page holds at most 100
-DIALOGS_KEPT = 10_000
-"""Dialog ids kept in memory (`MaxAdapter.dialogs`); a few hundred bytes each."""
-
-
-def _num(value: str, what: str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise InvalidRequest(f"not a MAX {what}: {value!r}") from None
 
 
 class MaxAdapter:
@@ -85,10 +75,8 @@ class MaxAdapter:
         self.rate = rate
         self.limiter = limiter
         self.text_format = text_format  # None = plain text; "markdown" | "html" (NOTES §4)
-        self.dialogs: Recent[str, str] = Recent(DIALOGS_KEPT)
-        """user id -> the chat_id of the bot's dialog with them, from MAX's answers to
-        private sends (a dialog's chat_id is not the user's id, and `GET /chats` is gone);
-        the latest `DIALOGS_KEPT`, the outbox keeps the rest (`carry_out`'s `dialog`)."""
+        self.lookup = MaxLookup(self.call, text_format)
+        """Where a send cut off by a crash is looked for (MAX has no idempotency key)."""
         self.queue = OutboundQueue(
             bucket=self.bucket,
             rate=rate,
@@ -127,16 +115,8 @@ class MaxAdapter:
         dedup_key: str | None = None,
     ) -> str:
         # MAX has no idempotency key: a send cut off by a crash is looked up instead
-        # (`find_sent`) before it is repeated.
-        return await self._post({"chat_id": _num(chat_id, "chat id")}, text, keyboard, reply_to)
-
-    async def find_sent(self, chat_id: str, text: str, since: float) -> str | None:
-        """Whether a send cut off by a crash went out: its message id, or None."""
-        last = message_bodies(text, None, None, self.text_format)[-1].get("text")
-        page = await self.call(
-            "GET", "/messages", query={"chat_id": _num(chat_id, "chat id"), "count": 50}
-        )
-        return sent_earlier(page, str(last or ""), since)
+        # (`lookup`) before it is repeated.
+        return await self._post({"chat_id": as_id(chat_id, "chat id")}, text, keyboard, reply_to)
 
     async def send_private(
         self,
@@ -147,26 +127,11 @@ class MaxAdapter:
         dedup_key: str | None = None,
     ) -> str:
         try:
-            query = {"user_id": _num(user_id, "user id")}
+            query = {"user_id": as_id(user_id, "user id")}
             return await self._post(query, text, keyboard, None, dialog_with=user_id)
         except NotAdmin as exc:
             # A dialog needs no admin rights: a 403 there is the person's refusal.
             raise PrivacyRefused(str(exc), code=exc.code, method=exc.method) from exc
-
-    def dialog_of(self, user_id: str) -> str | None:
-        """The chat_id of the bot's dialog with `user_id`, once a send there told it."""
-        return self.dialogs.get(user_id)
-
-    async def find_sent_private(
-        self, user_id: str, text: str, since: float, dialog: str | None = None
-    ) -> str | None:
-        """`find_sent` for a private send: in the dialog given, or learned here; None
-        when neither is known (a first message to them cannot be looked up)."""
-        chat = dialog or self.dialogs.get(user_id)
-        if not chat:
-            log.warning("cannot look up an interrupted send to user %s: no dialog known", user_id)
-            return None
-        return await self.find_sent(chat, text, since)
 
     async def _post(
         self,
@@ -184,9 +149,8 @@ class MaxAdapter:
             mid = str((message.get("body") or {}).get("mid") or "")
             if not mid:
                 log.warning("MAX accepted a message but returned no mid")
-            chat = (message.get("recipient") or {}).get("chat_id")
-            if dialog_with is not None and chat:
-                self.dialogs[dialog_with] = str(chat)
+            if dialog_with is not None:
+                self.lookup.learn(dialog_with, message)
         return mid
 
     async def delete_messages(self, chat_id: str, message_ids: Sequence[str]) -> None:
@@ -203,7 +167,7 @@ class MaxAdapter:
         """Pin quietly: the message itself already notified everyone (`notify` would
         post a second, system message). A 403 without `pin_message` is `NotAdmin`."""
         body = {"message_id": message_id, "notify": False}
-        await self.call("PUT", f"/chats/{_num(chat_id, 'chat id')}/pin", body=body)
+        await self.call("PUT", f"/chats/{as_id(chat_id, 'chat id')}/pin", body=body)
 
     async def answer_button(self, event: Event, text: str | None = None) -> None:
         callback_id = callback_id_of(event)
@@ -220,8 +184,8 @@ class MaxAdapter:
         NOTES §5: `block=true` works only in chats with a join link and is silently
         ignored otherwise, so we read the chat's link to tell the caller the truth.
         """
-        cid = _num(chat_id, "chat id")
-        query: Query = {"user_id": _num(user_id, "user id"), "block": block}
+        cid = as_id(chat_id, "chat id")
+        query: Query = {"user_id": as_id(user_id, "user id"), "block": block}
         try:
             await self.call("DELETE", f"/chats/{cid}/members", query=query)
         except NotFound:
@@ -240,8 +204,8 @@ class MaxAdapter:
 
     async def add_member(self, chat_id: str, user_id: str) -> None:
         """Re-add; `PrivacyRefused` tells the caller to send an invite link instead."""
-        uid = _num(user_id, "user id")
-        path = f"/chats/{_num(chat_id, 'chat id')}/members"
+        uid = as_id(user_id, "user id")
+        path = f"/chats/{as_id(chat_id, 'chat id')}/members"
         result = await self.call("POST", path, body={"user_ids": [uid]})
         for detail in result.get("failed_user_details") or ():
             # NOTES §5: `add.participant.privacy` | `add.participant.not.found`
@@ -259,10 +223,10 @@ class MaxAdapter:
         return info.link
 
     async def list_members(self, chat_id: str) -> list[Member]:
-        return await self._members(f"/chats/{_num(chat_id, 'chat id')}/members")
+        return await self._members(f"/chats/{as_id(chat_id, 'chat id')}/members")
 
     async def list_admins(self, chat_id: str) -> list[Member]:
-        return await self._members(f"/chats/{_num(chat_id, 'chat id')}/members/admins")
+        return await self._members(f"/chats/{as_id(chat_id, 'chat id')}/members/admins")
 
     async def _members(self, path: str) -> list[Member]:
         # NOTES §5: loop while `marker` is not null; a repeated marker would loop forever.
@@ -287,11 +251,11 @@ class MaxAdapter:
         return await self.call("GET", "/me")
 
     async def chat_info(self, chat_id: str) -> ChatInfo:
-        return ChatInfo.from_raw(await self.call("GET", f"/chats/{_num(chat_id, 'chat id')}"))
+        return ChatInfo.from_raw(await self.call("GET", f"/chats/{as_id(chat_id, 'chat id')}"))
 
     async def my_rights(self, chat_id: str) -> tuple[bool, list[str]]:
         """Whether the bot is an admin here, and its rights (NOTES §5 `members/me`)."""
-        me = await self.call("GET", f"/chats/{_num(chat_id, 'chat id')}/members/me")
+        me = await self.call("GET", f"/chats/{as_id(chat_id, 'chat id')}/members/me")
         perms = me.get("permissions") or []
         return bool(me.get("is_admin")), [str(p) for p in perms]
 

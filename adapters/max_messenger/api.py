@@ -16,10 +16,10 @@ from typing import Any
 
 import aiohttp
 
-from adapters.errors import MessengerError, TransientError
+from adapters.errors import InvalidRequest, MessengerError, TransientError
 from adapters.max_messenger.errors import error_for_refusal, error_for_status
 
-__all__ = ["DEFAULT_API_URL", "MaxApi", "token_fingerprint"]
+__all__ = ["DEFAULT_API_URL", "MaxApi", "as_id", "token_fingerprint"]
 
 log = logging.getLogger("etiket.max.api")
 
@@ -27,6 +27,14 @@ DEFAULT_API_URL = "https://platform-api2.max.ru"  # NOTES §2: the old hosts are
 DEFAULT_TIMEOUT = 35.0
 
 Query = Mapping[str, str | int | bool | None]
+
+
+def as_id(value: str, what: str) -> int:
+    """A chat, user or message id as MAX's API takes it (int64); `InvalidRequest` if not."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise InvalidRequest(f"not a MAX {what}: {value!r}") from None
 
 
 def token_fingerprint(token: str) -> str:
