@@ -1,6 +1,6 @@
 """The action runner's (`bot.actions`) bookkeeping: the calls a deciding transaction
-hands over on commit, and one round's outcomes, recorded in batches, with the last
-started call of each chat."""
+hands over on commit, and one round's outcomes (done, retry later or failed for good,
+and reported), recorded in batches, with the last started call of each chat."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from adapters.errors import MessengerError
+from adapters.errors import MessengerError, TransientError
 from bot.turns import in_turn
 from storage import Database
 from storage.models import PlatformAction
@@ -135,6 +135,20 @@ class Outcomes:
     def add(self, action: PlatformAction, status: str, **fields: Any) -> None:
         self.items.append(Outcome(action, status, **fields))
 
+    def failed(self, action: PlatformAction, exc: MessengerError) -> None:
+        """A refused call: retried later while transient and attempts remain, else
+        failed for good and reported (`on_failure`) once recorded."""
+        runner, error = self.runner, f"{type(exc).__name__}: {exc}"
+        attempt = action.attempts
+        if isinstance(exc, TransientError) and attempt < len(runner.retry_delays):
+            at = runner.clock() + timedelta(seconds=runner.retry_delays[attempt])
+            self.add(action, "retry", error=error, at=at)
+            log.warning("platform action %s failed (%s); retrying at %s", action.id, error, at)
+            return
+        self.add(action, "fail", error=error, exc=exc)
+        runner.failed += 1
+        log.warning("platform action %s (%s) failed for good: %s", action.id, action.kind, error)
+
     def _due(self) -> bool:
         return len(self.items) >= self.EVERY or time.monotonic() - self.last >= self.SECONDS
 
@@ -156,7 +170,15 @@ class Outcomes:
                 self.runner.leases.let_go([o.action.id for o in items])
         for o in items:
             if o.exc is not None:
-                await self.runner._report(o.action, o.exc)
+                await self._report(o.action, o.exc)
+
+    async def _report(self, action: PlatformAction, exc: MessengerError) -> None:
+        if self.runner.on_failure is None:
+            return
+        try:
+            await self.runner.on_failure(action, exc)
+        except Exception:
+            log.exception("reporting the failure of action %s failed", action.id)
 
     async def _record(self, items: list[Outcome]) -> None:
         async with in_turn(self.runner.db) as session:

@@ -30,7 +30,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
 from adapters.base import MessengerAdapter
-from adapters.errors import MessengerError, TransientError
+from adapters.errors import MessengerError
 from bot.action_kinds import carry_out, keyboard_from_json, keyboard_to_json, sent_lookup
 from bot.action_round import Handover, Leases, Outcomes, Round
 from bot.turns import in_turn
@@ -275,7 +275,7 @@ class ActionRunner:
                 dialog=dialog,
             )  # fmt: skip
         except MessengerError as exc:
-            self._failed(action, exc, outcomes)
+            outcomes.failed(action, exc)
             return
         except Exception as exc:  # a malformed row must not block the others
             log.exception("platform action %s (%s) is malformed", action.id, action.kind)
@@ -297,23 +297,3 @@ class ActionRunner:
         except Exception as exc:  # as a failed lookup: sending again is the lesser harm
             log.warning("cannot read the dialog of action %s: %s", action.id, exc)
             return None
-
-    def _failed(self, action: PlatformAction, exc: MessengerError, outcomes: Outcomes) -> None:
-        error = f"{type(exc).__name__}: {exc}"
-        attempt = action.attempts
-        if isinstance(exc, TransientError) and attempt < len(self.retry_delays):
-            at = self.clock() + timedelta(seconds=self.retry_delays[attempt])
-            outcomes.add(action, "retry", error=error, at=at)
-            log.warning("platform action %s failed (%s); retrying at %s", action.id, error, at)
-            return
-        outcomes.add(action, "fail", error=error, exc=exc)
-        self.failed += 1
-        log.warning("platform action %s (%s) failed for good: %s", action.id, action.kind, error)
-
-    async def _report(self, action: PlatformAction, exc: MessengerError) -> None:
-        if self.on_failure is None:
-            return
-        try:
-            await self.on_failure(action, exc)
-        except Exception:
-            log.exception("reporting the failure of action %s failed", action.id)
