@@ -19,11 +19,11 @@ from bot.announcements import DeliveryOutcome, summarize
 from bot.i18n import Texts
 from bot.turns import in_turn
 from storage import Database
-from storage.models import AnnouncementRun
+from storage.models import Announcement, AnnouncementRun
 from storage.repos import Announcements, Deliveries
 from storage.repos.deliveries import PIN_ERROR
 
-__all__ = ["ReportSync", "action_key", "local_label"]
+__all__ = ["ReportSync", "action_key", "local_label", "tell_author"]
 
 MAX_LISTED_FAILURES = 20
 
@@ -31,6 +31,30 @@ MAX_LISTED_FAILURES = 20
 def action_key(announcement_id: int, run_at: datetime, chat_id: int) -> str:
     """The outbox key of one delivery, derived from the delivery's own unique key."""
     return f"ann:{announcement_id}:{int(run_at.timestamp())}:{chat_id}"
+
+
+async def tell_author(
+    repo: Announcements,
+    platform: str,
+    ann: Announcement,
+    run_at: datetime,
+    what: str,
+    text: str,
+    now: datetime,
+) -> None:
+    """Queue a private message about one run to the announcement's author, keyed by
+    the run and `what` (e.g. "report"), so a replay queues nothing new."""
+    await repo.queue_actions(
+        [
+            {
+                "key": f"{action_key(ann.id, run_at, 0)}:{what}",
+                "platform": platform,
+                "kind": "private",
+                "params": {"user_id": ann.created_by, "text": text},
+            }
+        ],
+        now,
+    )
 
 
 def local_label(moment: datetime, zone: ZoneInfo) -> str:
@@ -113,15 +137,5 @@ class ReportSync:
                 self.texts.t("announce.report_unpinned", chat=chat, reason=reason)
                 for chat, reason in unpinned[:MAX_LISTED_FAILURES]
             ]
-            await repo.queue_actions(
-                [
-                    {
-                        "key": f"{action_key(ann.id, run.run_at, 0)}:report",
-                        "platform": self.platform,
-                        "kind": "private",
-                        "params": {"user_id": ann.created_by, "text": "\n".join(lines)},
-                    }
-                ],
-                now,
-            )
+            await tell_author(repo, self.platform, ann, run.run_at, "report", "\n".join(lines), now)
         return 1

@@ -44,7 +44,7 @@ from bot.announcements import (
     resolve,
 )
 from bot.i18n import Texts
-from bot.services.announcement_reports import ReportSync, action_key, local_label
+from bot.services.announcement_reports import ReportSync, action_key, local_label, tell_author
 from bot.services.announcement_specs import NewAnnouncement, RunSummary
 from bot.turns import in_turn
 from storage import Database
@@ -283,17 +283,7 @@ class AnnouncementService:
                     run=local_label(run_at, plan.zone),
                     grace=int(self.grace.total_seconds() // 60),
                 )
-                await repo.queue_actions(
-                    [
-                        {
-                            "key": f"{action_key(ann.id, run_at, 0)}:missed",
-                            "platform": self.platform,
-                            "kind": "private",
-                            "params": {"user_id": ann.created_by, "text": text},
-                        }
-                    ],
-                    now,
-                )
+                await tell_author(repo, self.platform, ann, run_at, "missed", text, now)
             await repo.advance(ann.id, run_at, plan.next_run(run_at))
         log.warning("announcement %s run %s missed (now %s)", ann.id, run_at, now)
         self.kick()
